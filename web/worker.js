@@ -1,0 +1,142 @@
+// pysim's Python worker: boots Pyodide + numpy + pysim, then answers trace requests.
+// numpy results cross to the page as typed arrays whose buffers are transferred (no JSON).
+//
+// Messages in:  {id, cmd: "trace", text} | {id, cmd: "preset", name}
+// Messages out: {type: "progress", loaded, total, file} while loading,
+//               {type: "ready", ms, info} once, {type: "fatal", error} if booting fails,
+//               {id, ok: true, result} | {id, ok: false, error, user} per request.
+// With "?floor" in its URL it only boots Pyodide + numpy (the benchmark floor) and says ready.
+import { loadPyodide } from "./pyodide/pyodide.mjs";
+
+const t0 = performance.now();
+const FLOOR = self.location.search.includes("floor");
+const base = new URL("./", self.location.href).href;
+
+// ---- load progress: count the bytes of every response Pyodide fetches ----------------------
+const progress = { loaded: 0, total: 0, file: "", last: 0 };
+const realFetch = self.fetch.bind(self);
+self.fetch = async (input, init) => {
+  const url = String(input instanceof Request ? input.url : input);
+  const file = url.split("/").pop();
+  const resp = await realFetch(input, init);
+  if (!resp.ok) throw new Error(`could not load ${file}: HTTP ${resp.status} ${resp.statusText}`);
+  if (!resp.body) return resp;
+  const counter = new TransformStream({
+    transform(chunk, ctrl) {
+      progress.loaded += chunk.byteLength;
+      progress.file = file;
+      report();
+      ctrl.enqueue(chunk);
+    },
+  });
+  return new Response(resp.body.pipeThrough(counter), {
+    status: resp.status, statusText: resp.statusText, headers: resp.headers,
+  });
+};
+
+function report(force = false) {
+  const now = performance.now();
+  if (!force && now - progress.last < 100) return;
+  progress.last = now;
+  self.postMessage({ type: "progress", loaded: progress.loaded, total: progress.total, file: progress.file });
+}
+
+// ---- boot ------------------------------------------------------------------------------------
+async function boot() {
+  try {
+    const manifest = await (await realFetch(base + "manifest.json")).json();
+    progress.total = expectedBytes(manifest);
+  } catch (e) {
+    progress.total = 0; // progress then shows bytes without a total
+  }
+  const pyodide = await loadPyodide({ indexURL: base + "pyodide/", fullStdLib: false });
+  await pyodide.loadPackage(FLOOR ? ["numpy"] : ["numpy", "pysim"], { messageCallback: () => {} });
+  if (FLOOR) {
+    pyodide.runPython("import numpy");
+    return { pyodide, session: null };
+  }
+  const session = pyodide.runPython("import pysim.api\npysim.api.Session()");
+  return { pyodide, session };
+}
+
+function expectedBytes(manifest) {
+  // what Pyodide fetches itself (pyodide.asm.js arrives through import, not fetch)
+  const wanted = (p) => p.startsWith("pyodide/") && !p.endsWith(".mjs") && !p.endsWith("asm.js")
+    && !p.endsWith("pyodide-lock.json") && (!FLOOR || !p.includes("pysim"));
+  return Object.entries(manifest.files).filter(([p]) => wanted(p))
+    .reduce((s, [, f]) => s + f.bytes, 0);
+}
+
+// ---- Python -> JS --------------------------------------------------------------------------
+const TYPED = { f8: Float64Array, u1: Uint8Array, i8: BigInt64Array, f4: Float32Array, b: Uint8Array };
+
+function toJs(proxy) {
+  // a dict of numpy arrays / lists / scalars -> {key: TypedArray | value}, plus transfer list
+  const out = {};
+  const transfer = [];
+  for (const key of proxy) {
+    const v = proxy.get(key);
+    if (v !== null && typeof v === "object" && v.type === "numpy.ndarray") {
+      const buf = v.getBuffer();
+      try {
+        const copy = buf.data.slice(); // own the memory; the wasm heap may move
+        out[key] = copy;
+        transfer.push(copy.buffer);
+      } finally {
+        buf.release();
+        v.destroy();
+      }
+    } else if (v !== null && typeof v === "object" && typeof v.toJs === "function") {
+      out[key] = v.toJs({ dict_converter: Object.fromEntries });
+      v.destroy();
+    } else {
+      out[key] = v;
+    }
+  }
+  proxy.destroy();
+  return { out, transfer };
+}
+
+function errorText(err) {
+  // PythonError messages carry the traceback; the user needs its last line
+  const msg = String(err && err.message ? err.message : err).trim();
+  const last = msg.split("\n").filter((l) => l.trim()).pop() || msg;
+  const m = last.match(/^(\w+(?:\.\w+)*(?:Error|Exception)): ([\s\S]*)$/);
+  if (m && /ValueError|ModelFileError/.test(m[1])) return { error: m[2], user: true };
+  return { error: last, user: false };
+}
+
+// ---- requests ----------------------------------------------------------------------------
+const booting = boot();
+booting.then(({ session }) => {
+  const info = session ? toJs(session.info()).out : null;
+  self.postMessage({ type: "ready", ms: performance.now() - t0, info, loaded: progress.loaded });
+}, (err) => {
+  self.postMessage({ type: "fatal", error: String(err && err.message ? err.message : err) });
+});
+
+self.onmessage = async (ev) => {
+  const { id, cmd } = ev.data;
+  let session;
+  try {
+    ({ session } = await booting);
+  } catch (err) {
+    self.postMessage({ id, ok: false, error: "Python did not start: " + String(err.message || err), user: false });
+    return;
+  }
+  try {
+    if (cmd === "trace") {
+      const t = performance.now();
+      const { out, transfer } = toJs(session.trace(ev.data.text));
+      out.ms = performance.now() - t;
+      self.postMessage({ id, ok: true, result: out }, transfer);
+    } else if (cmd === "preset") {
+      const { out } = toJs(session.set_preset(ev.data.name));
+      self.postMessage({ id, ok: true, result: out });
+    } else {
+      self.postMessage({ id, ok: false, error: `unknown command ${cmd}`, user: false });
+    }
+  } catch (err) {
+    self.postMessage({ id, ok: false, ...errorText(err) });
+  }
+};
