@@ -13,6 +13,10 @@ Inside pysim the four gate blocks are stacked in the article's order (f, i, g, o
 W is (4H, H + D) with rows [W_f; W_i; W_g; W_o] and columns [h part | x part].
 The file format (pysim.io) converts to PyTorch's (i, f, g, o) order at the boundary.
 
+Backprop through time (Model.backward, Model.loss_and_grads) mirrors the forward line by line,
+from the last step back; a gradient is its forward name with a d (dW, db, dc, dh).
+gradient_flow() gives ||dL_T/dC_t|| for the page's "how far back does the loss reach" view.
+
 No I/O here: this module runs unchanged in CPython and in Pyodide.
 """
 from __future__ import annotations
@@ -222,11 +226,10 @@ class Model:
         clamp_masks = _clamp_masks(clamps, L, T, H)
         inp = x  # (T, D) input of the current layer
         for l, layer in enumerate(self.layers):
-            W_h, W_x = layer.W[:, :H], layer.W[:, H:]   # (4H, H), (4H, D)
-            zx = inp @ W_x.T + layer.b                   # (T, 4H) input part for all steps at once
             h_prev, c_prev = h0[l], c0[l]
             for t in range(T):
-                zt = zx[t] + W_h @ h_prev                # (4H,)
+                # one step at a time, so a trace split over several calls is bit-identical
+                zt = layer.W @ np.concatenate([h_prev, inp[t]]) + layer.b  # (4H,) W.[h_{t-1}, x_t] + b
                 z[l, t] = zt
                 f_t = sigmoid(zt[0 * H:1 * H])           # forget gate
                 i_t = sigmoid(zt[1 * H:2 * H])           # input gate
