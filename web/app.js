@@ -142,20 +142,22 @@ class Views {
     this.src.cells.data = cells;
 
     const tags = tr.tags.length ? tr.tags : ["(no head)"];
-    const tok = { t: [], token: [], note: [], tag: [], p: [], colour: [] };
-    const probs = { t: [], tag: [], p: [], label: [], token: [] };
+    const tok = { t: [], token: [], note: [], tag: [], tag_colour: [], p: [], colour: [] };
+    const probs = { t: [], tag: [], p: [], label: [], label_colour: [], token: [] };
     for (let t = 0; t < T; t++) {
       let best = 0;
       for (let k = 1; k < K; k++) if (tr.probs[t * K + k] > tr.probs[t * K + best]) best = k;
       tok.t.push(t); tok.token.push(tr.tokens[t]);
       tok.note.push(tr.unknown[t] ? "<unk>" : "");
       tok.tag.push(K ? tags[best] : "");
+      tok.tag_colour.push(best === 0 ? "#8a93a3" : "#0b3d91"); // the first tag ("O") is "nothing"
       tok.p.push(K ? tr.probs[t * K + best] : NaN);
       tok.colour.push(tr.unknown[t] ? "#fde0dd" : "#eef3fa");
       for (let k = 0; k < K; k++) {
         const p = tr.probs[t * K + k];
         probs.t.push(t); probs.tag.push(tags[k]); probs.p.push(p);
         probs.label.push(T <= 40 ? fmt(p) : ""); probs.token.push(tr.tokens[t]);
+        probs.label_colour.push(p > 0.55 ? "#ffffff" : "#1d2330");
       }
     }
     this.src.tokens.data = tok;

@@ -11,7 +11,7 @@ from bokeh.layouts import column, row
 from bokeh.models import (BoxAnnotation, Button, ColorBar, ColumnDataSource, Div, FactorRange,
                           HoverTool, LinearColorMapper, Range1d, Select, Slider, Span, TextInput,
                           Toggle)
-from bokeh.palettes import RdBu11, Viridis256
+from bokeh.palettes import Blues256, RdBu11, Viridis256
 from bokeh.plotting import figure
 
 # ---- data -----------------------------------------------------------------------------------
@@ -48,10 +48,11 @@ def _empty_sources():
     cells = ColumnDataSource(name="cells", data=dict(t=[], unit=[], token=[], **{
         k: [] for k, _, _ in HEATMAPS}))                   # one row per (step, unit)
     tokens = ColumnDataSource(name="tokens", data=dict(
-        t=[], token=[], note=[], tag=[], p=[], colour=[]))  # one row per step
+        t=[], token=[], note=[], tag=[], tag_colour=[], p=[], colour=[]))  # one row per step
     unit_lines = ColumnDataSource(name="unit_lines", data=dict(
         t=[], token=[], **{k: [] for k, _, _ in UNIT_LINES}))
-    probs = ColumnDataSource(name="probs", data=dict(t=[], tag=[], p=[], label=[], token=[]))
+    probs = ColumnDataSource(name="probs", data=dict(t=[], tag=[], p=[], label=[], label_colour=[],
+                                                     token=[]))
     return cells, tokens, unit_lines, probs
 
 
@@ -97,7 +98,8 @@ def _token_strip(tokens, x_range):
     fig.text(x="t", y=-0.75, text="note", source=tokens, text_align="center",
              text_baseline="middle", text_font_size="10px", text_color="#b2182b")
     fig.text(x="t", y=-1.25, text="tag", source=tokens, text_align="center",
-             text_baseline="middle", text_font_size="11px", text_color="#0b3d91")
+             text_baseline="middle", text_font_size="11px", text_color="tag_colour",
+             text_font_style="bold")
     fig.add_tools(HoverTool(tooltips=[("step", "@t"), ("token", "@token"), ("", "@note"),
                                       ("predicted", "@tag (@p{0.000})")]))
     _style(fig)
@@ -129,7 +131,7 @@ def _unit_lines(unit_lines, x_range):
 
 
 def _probs(probs, x_range):
-    mapper = LinearColorMapper(palette=list(reversed(Viridis256)), low=0, high=1)
+    mapper = LinearColorMapper(palette=list(reversed(Blues256)), low=0, high=1)
     fig = figure(name="probs_fig", title="tag probabilities per token (softmax head)",
                  height=260, sizing_mode="stretch_width", x_range=x_range,
                  y_range=FactorRange(factors=["O"]), toolbar_location="right", tools="save",
@@ -137,7 +139,7 @@ def _probs(probs, x_range):
     fig.rect(x="t", y="tag", width=1, height=1, source=probs, line_color="white",
              fill_color={"field": "p", "transform": mapper})
     fig.text(x="t", y="tag", text="label", source=probs, text_align="center",
-             text_baseline="middle", text_font_size="10px", text_color="#ffffff")
+             text_baseline="middle", text_font_size="10px", text_color="label_colour")
     fig.add_tools(HoverTool(tooltips=[("step", "@t"), ("token", "@token"), ("tag", "@tag"),
                                       ("p", "@p{0.000000}")]))
     fig.add_layout(ColorBar(color_mapper=mapper, width=10, title="probability",
@@ -191,7 +193,7 @@ def build_layout(presets, default_preset, default_text, article):
         row(w["preset"], w["text"], sizing_mode="stretch_width"),
         row(Div(text="The article's example:", styles={"padding-top": "6px"}),
             w["article_0"], w["article_1"]),
-        row(w["reset"], w["back"], w["play"], w["forward"], w["scrub"], w["speed"],
+        row(w["reset"], w["back"], w["play"], w["forward"], w["scrub"], Div(width=12), w["speed"],
             w["unit"], w["layer"], sizing_mode="stretch_width"),
         _token_strip(tokens, x_range),
         row(heat["f"], heat["i"], heat["o"], sizing_mode="stretch_width"),
