@@ -53,6 +53,7 @@ PINNED = {
 PYODIDE_CORE = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
 PAGE_PACKAGES = ["numpy"]  # Pyodide packages the page loads (besides pysim): nothing else ships
 WEB_FILES = ["app.js", "worker.js", "style.css", "floor.html", "floor.js", "favicon.svg"]
+WEB_DIRS = ["features"]  # page modules imported by app.js
 BOKEH_FILES = ["bokeh.min.js", "bokeh-widgets.min.js"]
 MIME = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
         ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json"}
@@ -226,7 +227,9 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str) -> None:
 def copy_web(out: Path) -> None:
     for name in WEB_FILES:
         shutil.copy(WEB / name, out / name)
-    log(f"{', '.join(WEB_FILES)}")
+    for name in WEB_DIRS:
+        shutil.copytree(WEB / name, out / name)
+    log(f"{', '.join(WEB_FILES)}, " + ", ".join(f"{d}/" for d in WEB_DIRS))
 
 
 def write_manifest(out: Path) -> dict:

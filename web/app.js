@@ -2,6 +2,8 @@
 // Sections: boot data, worker bridge, traces, views (BokehJS models), controller, widgets, API.
 // No inline scripts, no CustomJS, no eval: the site runs under a strict CSP.
 
+import { FEATURES } from "./features/index.js";
+
 // ---- boot data ------------------------------------------------------------------------------
 const byId = (id) => document.getElementById(id);
 const bootData = () => JSON.parse(byId("pysim-boot").textContent);
@@ -66,6 +68,11 @@ class Bridge {
   restart() {
     this.worker.terminate();
     this.start();
+  }
+
+  /** Call a method of the worker's pysim.api.Session; resolves with its (converted) result. */
+  call(method, ...args) {
+    return this.request("call", { method, args });
   }
 }
 
@@ -203,9 +210,12 @@ class Views {
 }
 
 // ---- controller ------------------------------------------------------------------------------
-class Controller {
+class Controller extends EventTarget {
+  // events: "trace" (a new trace is drawn), "step" (t moved), "unit" (unit or layer changed)
   constructor(boot) {
+    super();
     this.boot = boot;
+    this.clamps = [];      // interventions: [{gate, value, layer, unit, t0, t1}], sent with every trace
     this.trace = traceFromJson(boot.trace);
     this.text = boot.text;
     this.preset = boot.preset;
@@ -234,7 +244,10 @@ class Controller {
   redraw() {
     this.views.drawTrace(this.trace, this.layer, this.unit);
     this.views.drawStep(this.t, this.trace.T);
+    this.emit("trace");
   }
+
+  emit(name) { this.dispatchEvent(new Event(name)); }
 
   // -- Python
   onReady(msg) {
@@ -287,7 +300,7 @@ class Controller {
       showMessage("Python is still loading: your text is queued and will be traced as soon as it is ready.");
       return p;
     }
-    return this.bridge.request("trace", { text }).then(async (result) => {
+    return this.bridge.call("trace", text, this.clamps).then(async (result) => {
       if (seq !== this.seq) throw Object.assign(new Error("superseded by newer text"), { superseded: true });
       this.pause();
       this.trace = traceFromWorker(result);
@@ -312,7 +325,7 @@ class Controller {
   async setPreset(name) {
     if (!this.boot.presets[name]) throw new Error(`unknown preset ${name}`);
     await this.bridge.ready;
-    const info = await this.bridge.request("preset", { name });
+    const info = await this.bridge.call("set_preset", name);
     const wasDefault = this.text === this.boot.presets[this.preset].text;
     this.preset = name;
     this.views.w.preset.value = name;
@@ -324,6 +337,7 @@ class Controller {
     const T = this.trace.T;
     this.t = Math.max(0, Math.min(T - 1, Math.round(Number(t) || 0)));
     this.views.drawStep(this.t, T);
+    this.emit("step");
     return afterPaint();
   }
 
@@ -362,11 +376,16 @@ class Controller {
   setUnit(u) {
     this.unit = Math.max(0, Math.min(this.trace.H - 1, Number(u) || 0));
     this.views.drawUnit(this.trace, this.layer, this.unit);
+    this.guard = true;
+    this.views.w.unit.value = String(this.unit);
+    this.guard = false;
+    this.emit("unit");
   }
 
   setLayer(l) {
     this.layer = Math.max(0, Math.min(this.trace.L - 1, Number(l) || 0));
     this.redraw();
+    this.emit("unit");
   }
 
   state() {
@@ -476,6 +495,9 @@ const drawn = (async () => {
   const views = new Views(doc);
   ctl.attach(views);
   wire(ctl, views);
+  const ctx = { ctl, views, m: views.m, bridge: ctl.bridge, afterPaint, showMessage, hideMessage,
+                showError, at, traceToJson };
+  for (const feature of FEATURES) Object.assign(window.pysim, feature.install(ctx) || {});
   await afterPaint();
   performance.mark("pysim:drawn");
 })();

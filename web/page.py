@@ -1,8 +1,9 @@
 """The page layout, authored with Python bokeh at build time and drawn by BokehJS in the browser.
 
 Sources start empty: web/app.js fills them from a trace (the prerendered one first, then the
-worker's). Every model that app.js touches has a `name`; NAMES lists them, and a test checks that
-app.js and this file agree. No CustomJS anywhere: events are wired in app.js (strict CSP).
+worker's). Every model that app.js touches has a `name`. The feature panels (cell diagram,
+interventions, training, ...) live in web/panels/, one module each, shown as tabs below the views.
+No CustomJS anywhere: events are wired in app.js and web/features/ (strict CSP).
 """
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from bokeh.layouts import column, row
 from bokeh.models import (BoxAnnotation, Button, ColorBar, ColumnDataSource, Div, FactorRange,
                           HoverTool, LinearColorMapper, Range1d, Select, Slider, Span, TextInput,
                           Toggle)
+from bokeh.models import Tabs
 from bokeh.palettes import Blues256, RdBu11, Viridis256
 from bokeh.plotting import figure
+
+from web.panels import PANELS
 
 # ---- data -----------------------------------------------------------------------------------
 # (field, title, colour range kind): the six heatmaps, time x unit
@@ -29,15 +33,6 @@ DIVERGING = list(reversed(RdBu11))  # blue < 0 < red; readable with red-green co
 UNIT_LINES = [("f", "f forget", "#0072B2"), ("i", "i input", "#E69F00"),
               ("o", "o output", "#009E73"), ("c", "C memory", "#CC79A7"),
               ("h", "h output", "#000000")]  # Okabe-Ito, colour-blind safe
-
-NAMES = {  # every model app.js looks up by name
-    "cells", "tokens", "unit_lines", "probs", "tok_fig", "probs_fig",
-    "unit_fig", "cmap_c", "text", "preset", "back", "forward", "play", "reset", "scrub",
-    "speed", "unit", "layer", "article_0", "article_1",
-    *(f"fig_{k}" for k, _, _ in HEATMAPS),
-    *(f"curtain_{k}" for k in [k for k, _, _ in HEATMAPS] + ["tok", "unit", "probs"]),
-    *(f"now_{k}" for k in [k for k, _, _ in HEATMAPS] + ["tok", "probs"]),
-}
 
 CURTAIN = dict(fill_color="white", fill_alpha=0.9, line_alpha=0, left=0.5, level="overlay")
 TOKEN_CURTAIN = dict(CURTAIN, fill_alpha=0.6)  # words not read yet stay legible
@@ -200,6 +195,8 @@ def build_layout(presets, default_preset, default_text, article):
         row(heat["g"], heat["c"], heat["h"], sizing_mode="stretch_width"),
         row(_unit_lines(unit_lines, x_range), _probs(probs, x_range),
             sizing_mode="stretch_width"),
+        *([Tabs(name="panels", tabs=[make() for make in PANELS], sizing_mode="stretch_width")]
+          if PANELS else []),
         sizing_mode="stretch_width", name="pysim_root",
     )
 

@@ -1,7 +1,7 @@
 // pysim's Python worker: boots Pyodide + numpy + pysim, then answers trace requests.
 // numpy results cross to the page as typed arrays whose buffers are transferred (no JSON).
 //
-// Messages in:  {id, cmd: "trace", text} | {id, cmd: "preset", name}
+// Messages in:  {id, cmd: "call", method, args}: calls pysim.api.Session().method(*args)
 // Messages out: {type: "progress", loaded, total, file} while loading,
 //               {type: "ready", ms, info} once, {type: "fatal", error} if booting fails,
 //               {id, ok: true, result} | {id, ok: false, error, user} per request.
@@ -117,26 +117,38 @@ booting.then(({ session }) => {
 
 self.onmessage = async (ev) => {
   const { id, cmd } = ev.data;
-  let session;
+  let pyodide, session;
   try {
-    ({ session } = await booting);
+    ({ pyodide, session } = await booting);
   } catch (err) {
     self.postMessage({ id, ok: false, error: "Python did not start: " + String(err.message || err), user: false });
     return;
   }
   try {
-    if (cmd === "trace") {
-      const t = performance.now();
-      const { out, transfer } = toJs(session.trace(ev.data.text));
-      out.ms = performance.now() - t;
-      self.postMessage({ id, ok: true, result: out }, transfer);
-    } else if (cmd === "preset") {
-      const { out } = toJs(session.set_preset(ev.data.name));
-      self.postMessage({ id, ok: true, result: out });
-    } else {
-      self.postMessage({ id, ok: false, error: `unknown command ${cmd}`, user: false });
+    if (cmd !== "call" || !/^[a-z][a-z_]*$/.test(ev.data.method) || !session[ev.data.method]) {
+      throw new Error(`unknown command ${cmd} ${ev.data.method || ""}`);
     }
+    const t = performance.now();
+    const args = (ev.data.args || []).map((a) => (a !== null && typeof a === "object" ? pyodide.toPy(a) : a));
+    let res;
+    try {
+      res = session[ev.data.method](...args);
+    } finally {
+      for (const a of args) if (a && typeof a.destroy === "function") a.destroy();
+    }
+    const { out, transfer } = fromPython(res);
+    if (out && typeof out === "object" && !ArrayBuffer.isView(out)) out.ms = performance.now() - t;
+    self.postMessage({ id, ok: true, result: out }, transfer);
   } catch (err) {
     self.postMessage({ id, ok: false, ...errorText(err) });
   }
 };
+
+function fromPython(res) {
+  // a dict -> {key: TypedArray | value}; bytes -> Uint8Array; anything else as is
+  if (res === null || typeof res !== "object" || typeof res.toJs !== "function") return { out: res, transfer: [] };
+  if (res.type === "dict") return toJs(res);
+  const out = res.toJs({ dict_converter: Object.fromEntries });
+  res.destroy();
+  return { out, transfer: ArrayBuffer.isView(out) ? [out.buffer] : [] };
+}
