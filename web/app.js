@@ -390,7 +390,8 @@ class Controller extends EventTarget {
 
   state() {
     return { ...traceToJson(this.trace), t: this.t, unit: this.unit, layer: this.layer,
-             preset: this.preset, text: this.text, ready: this.isReady };
+             preset: this.preset, text: this.text, ready: this.isReady,
+             clamps: this.clamps.map((c) => ({ ...c })) };
   }
 }
 
@@ -514,4 +515,18 @@ window.pysim = {
   pause: async () => { await drawn; ctl.pause(); },
   setUnit: async (u) => { await drawn; ctl.setUnit(u); return afterPaint(); },
   state: () => ctl.state(),
+  memory: async () => { await ctl.ready; return ctl.bridge.request("memory", {}); }, // {wasm, blocks}
 };
+
+// ---- offline: a service worker (sw.js) keeps this build for repeat visits and offline use ----
+// Registered once Python is ready, so that a first visit loads every file once (see sw.js).
+function keepOffline() {
+  if (!("serviceWorker" in navigator)) return; // not a secure context: the site just stays online
+  const sw = navigator.serviceWorker;
+  const hadController = Boolean(sw.controller);
+  sw.addEventListener("controllerchange", () => {
+    if (hadController) showMessage("A new version of pysim has been installed: reload the page to use it.");
+  });
+  sw.register(new URL("sw.js", import.meta.url)).catch(() => {}); // without it only offline use is lost
+}
+window.pysim.ready.then(keepOffline, () => {});

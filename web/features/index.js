@@ -1,4 +1,7 @@
 // The page's features beyond the core views. Each module exports install(ctx) and may return
 // functions to add to window.pysim. ctx: {ctl, views, m, bridge, afterPaint, showMessage,
 // hideMessage, showError, at, traceToJson} (see app.js).
-export const FEATURES = [];
+import * as diagram from "./diagram.js";
+import * as intervene from "./intervene.js";
+
+export const FEATURES = [diagram, intervene];

@@ -1,3 +1,5 @@
 """Feature panels shown as tabs under the main views. Each module's panel() returns a TabPanel
 whose models carry the names its web/features/*.js module looks up."""
-PANELS = []
+from web.panels import diagram, intervene
+
+PANELS = [diagram.panel, intervene.panel]

@@ -1,0 +1,100 @@
+// The cell diagram (web/panels/diagram.py): valves, flows, numbers and equations for the
+// selected unit at the current step, redrawn on every trace, step and unit change.
+
+const GATES_X = { f: 4.0, i: 6.3, g: 8.3, o: 10.8 };
+const GAUGE_Y0 = 4.3, GAUGE_H = 1.6, CELL_Y = 7.6;
+const COLOURS = { f: "#0072B2", i: "#E69F00", g: "#CC79A7", o: "#009E73", c: "#7f3b08", h: "#000000" };
+const num = (x) => (x < 0 ? "\u2212" : "") + Math.abs(x).toFixed(2);
+const width = (v) => 1 + 4 * Math.min(Math.abs(v), 1.5);
+
+/** The values the diagram shows: unit u of layer l at step t (C and h before step 0 are 0). */
+export function cellValues(tr, at, l, t, u) {
+  const v = {};
+  for (const k of ["f", "i", "g", "o", "c", "h"]) v[k] = at(tr, k, l, t, u);
+  v.c_prev = t > 0 ? at(tr, "c", l, t - 1, u) : 0;
+  v.h_prev = t > 0 ? at(tr, "h", l, t - 1, u) : 0;
+  return v;
+}
+
+export function equations(v, token, t, u, l, clamped) {
+  const mark = (k) => (clamped.has(k) ? "   (clamped)" : "");
+  // combining marks (the tilde of C̃) take no column: pad by one more for each
+  const pad = (lhs) => lhs.padEnd(40 + (lhs.match(/\u0303/g) || []).length);
+  const line = (lhs, value, k = "") => `${pad(lhs)} = ${num(value)}${mark(k)}`;
+  return [
+    `step t = ${t}, word \u201c${token}\u201d, unit ${u}${l ? ` of layer ${l}` : ""}`,
+    "",
+    line("f_t = \u03c3(W_f\u00b7[h_{t\u22121}, x_t] + b_f)", v.f, "f"),
+    line("i_t = \u03c3(W_i\u00b7[h_{t\u22121}, x_t] + b_i)", v.i, "i"),
+    line("C\u0303_t = tanh(W_C\u00b7[h_{t\u22121}, x_t] + b_C)", v.g),
+    "C_t = f_t \u00d7 C_{t\u22121} + i_t \u00d7 C\u0303_t",
+    line(`    = ${num(v.f)} \u00d7 ${num(v.c_prev)} + ${num(v.i)} \u00d7 ${num(v.g)}`, v.c),
+    line("o_t = \u03c3(W_o\u00b7[h_{t\u22121}, x_t] + b_o)", v.o, "o"),
+    line(`h_t = o_t \u00d7 tanh(C_t) = ${num(v.o)} \u00d7 tanh(${num(v.c)})`, v.h),
+    "",
+    "The forget gate keeps f_t of the old memory; the input gate",
+    "lets in i_t of the candidate; the output gate shows o_t of it.",
+  ].join("\n");
+}
+
+export function install({ ctl, m, at }) {
+  const fig = m("diagram_fig");
+  const src = { flows: m("diagram_flows"), gauges: m("diagram_gauges"), numbers: m("diagram_numbers") };
+  const eq = m("diagram_eq");
+
+  function clampedGates(l, t, u) {
+    const set = new Set();
+    for (const c of ctl.clamps) {
+      const unitHit = c.unit === null || c.unit === undefined || c.unit === "all" || Number(c.unit) === u;
+      if ((c.layer || 0) === l && unitHit && t >= c.t0 && t <= c.t1) set.add(c.gate);
+    }
+    return set;
+  }
+
+  function draw() {
+    const tr = ctl.trace, l = ctl.layer, t = ctl.t, u = ctl.unit;
+    if (!tr.T) return;
+    const v = cellValues(tr, at, l, t, u);
+    const top = GAUGE_Y0 + GAUGE_H;
+    const flows = [
+      [[0.3, 3.7], [CELL_Y, CELL_Y], width(v.c_prev), COLOURS.c],              // C_{t-1} in
+      [[4.3, 7.0], [CELL_Y, CELL_Y], width(v.f * v.c_prev), COLOURS.c],        // kept memory
+      [[7.6, 13.8], [CELL_Y, CELL_Y], width(v.c), COLOURS.c],                  // C_t out
+      [[GATES_X.f, GATES_X.f], [top, CELL_Y - 0.35], width(v.f), COLOURS.f],   // forget valve
+      [[GATES_X.i, GATES_X.i, 7.0], [top, 5.9, 5.9], width(v.i), COLOURS.i],   // input valve
+      [[GATES_X.g, GATES_X.g, 7.6], [top, 5.9, 5.9], width(v.g), COLOURS.g],   // candidate
+      [[7.3, 7.3], [6.2, CELL_Y - 0.35], width(v.i * v.g), COLOURS.i],         // i * C~ enters
+      [[12.6, 12.6], [CELL_Y, 6.6], width(v.c), COLOURS.c],                    // to tanh
+      [[12.6, 12.6], [6.0, 4.9], width(Math.tanh(v.c)), COLOURS.c],
+      [[GATES_X.o, GATES_X.o, 12.3], [top, 4.6, 4.6], width(v.o), COLOURS.o],  // output valve
+      [[12.9, 13.9], [4.6, 4.6], width(v.h), COLOURS.h],                       // h_t out
+    ];
+    src.flows.data = { xs: flows.map((f) => f[0]), ys: flows.map((f) => f[1]),
+                       width: flows.map((f) => f[2]), colour: flows.map((f) => f[3]) };
+    const gauge = { x: [], y: [], height: [], colour: [] };
+    for (const k of ["f", "i", "o"]) {
+      gauge.x.push(GATES_X[k]); gauge.y.push(GAUGE_Y0 + (v[k] * GAUGE_H) / 2);
+      gauge.height.push(v[k] * GAUGE_H); gauge.colour.push(COLOURS[k]);
+    }
+    gauge.x.push(GATES_X.g); gauge.y.push(GAUGE_Y0 + GAUGE_H / 2 + (v.g * GAUGE_H) / 4);
+    gauge.height.push((Math.abs(v.g) * GAUGE_H) / 2); gauge.colour.push(COLOURS.g);
+    src.gauges.data = gauge;
+    const clamped = clampedGates(l, t, u);
+    const label = (k, name) => `${name} ${num(v[k])}${clamped.has(k) ? " \u2691" : ""}`;
+    src.numbers.data = {
+      x: [GATES_X.f + 0.38, GATES_X.i + 0.38, GATES_X.g + 0.38, GATES_X.o + 0.38, -0.4, 13.9, -0.4, 13.9, 1.4],
+      y: [GAUGE_Y0 + 0.8, GAUGE_Y0 + 0.8, GAUGE_Y0 + 0.8, GAUGE_Y0 + 0.8, CELL_Y - 0.55,
+          CELL_Y - 0.55, 0.65, 4.05, 0.35],
+      text: [label("f", "f"), label("i", "i"), `C\u0303 ${num(v.g)}`, label("o", "o"),
+             num(v.c_prev), num(v.c), num(v.h_prev), num(v.h), `\u201c${tr.tokens[t]}\u201d`],
+      colour: [COLOURS.f, COLOURS.i, COLOURS.g, COLOURS.o, COLOURS.c, COLOURS.c, "#333333",
+               "#000000", "#333333"],
+    };
+    fig.title.text = `LSTM unit ${u}${tr.L > 1 ? ` of layer ${l}` : ""} at step ${t}: valves open 0 (closed) \u2026 1 (open), line widths show what flows`;
+    eq.text = equations(v, tr.tokens[t], t, u, l, clamped);
+  }
+
+  for (const ev of ["trace", "step", "unit"]) ctl.addEventListener(ev, draw);
+  draw();
+  return {};
+}

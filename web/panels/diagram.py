@@ -1,0 +1,71 @@
+"""The cell diagram: one LSTM unit as the article draws it, for the selected unit and step.
+
+Static parts (boxes, nodes, labels) are drawn here; web/features/diagram.js fills the sources
+named diagram_* with the values at the current step: gauges (the gates as valves, 0 closed ..
+1 open), flow widths, numbers and the equations with numbers.
+"""
+from __future__ import annotations
+
+from bokeh.models import ColumnDataSource, PreText, TabPanel
+from bokeh.layouts import row
+from bokeh.plotting import figure
+
+COLOURS = {"f": "#0072B2", "i": "#E69F00", "g": "#CC79A7", "o": "#009E73", "c": "#7f3b08",
+           "h": "#000000"}  # Okabe-Ito, as the unit plot
+GATE_Y = 3.2           # gate boxes
+GAUGE_Y0, GAUGE_H = 4.3, 1.6  # valves: bottom and full height
+CELL_Y = 7.6           # the memory line C_{t-1} -> C_t
+GATES_X = {"f": 4.0, "i": 6.3, "g": 8.3, "o": 10.8}
+LABELS = {"f": "\u03c3  forget", "i": "\u03c3  input", "g": "tanh  cand.", "o": "\u03c3  output"}
+
+
+def panel() -> TabPanel:
+    fig = figure(name="diagram_fig", height=420, width=760, x_range=(-0.6, 16.2),
+                 y_range=(-0.4, 9.2), tools="save", toolbar_location="right",
+                 title="LSTM unit 0 at step 0", match_aspect=False)
+    fig.axis.visible = False
+    fig.grid.visible = False
+    fig.outline_line_alpha = 0
+    fig.title.text_font_size = "13px"
+
+    # flows: lines whose width shows how much passes (JS sets widths)
+    flows = ColumnDataSource(name="diagram_flows", data=dict(xs=[], ys=[], width=[], colour=[]))
+    fig.multi_line("xs", "ys", line_width="width", line_color="colour", source=flows,
+                   line_cap="round")
+
+    # static wiring: [h_{t-1}, x_t] bus feeding the four gates
+    fig.line([0.9, 11.6], [1.2, 1.2], line_color="#888888", line_width=2)
+    for x in GATES_X.values():
+        fig.line([x, x], [1.2, GATE_Y - 0.45], line_color="#888888", line_width=2)
+    # gate boxes
+    xs = list(GATES_X.values())
+    fig.rect(xs, [GATE_Y] * 4, width=1.7, height=0.9, fill_color=[COLOURS[k] for k in GATES_X],
+             fill_alpha=0.15, line_color=[COLOURS[k] for k in GATES_X], line_width=2)
+    fig.text(xs, [GATE_Y] * 4, text=[LABELS[k] for k in GATES_X], text_align="center",
+             text_baseline="middle", text_font_size="12px")
+    # valve housings (outlines); the fill is dynamic
+    fig.rect(xs, [GAUGE_Y0 + GAUGE_H / 2] * 4, width=0.55, height=GAUGE_H, fill_color="#f3f4f7",
+             line_color="#666666")
+    gauges = ColumnDataSource(name="diagram_gauges", data=dict(x=[], y=[], height=[], colour=[]))
+    fig.rect("x", "y", width=0.55, height="height", fill_color="colour", line_color=None,
+             source=gauges)
+    # operators: x and + on the memory line, the output's tanh and x
+    nodes_x, nodes_y = [4.0, 7.3, 7.3, 12.6, 12.6], [CELL_Y, CELL_Y, 5.9, 6.3, 4.6]
+    fig.scatter(nodes_x, nodes_y, size=[26, 26, 26, 36, 26], fill_color="white",
+                line_color="#333333", line_width=2)
+    fig.text(nodes_x, nodes_y, text=["\u00d7", "+", "\u00d7", "tanh", "\u00d7"], text_align="center",
+             text_baseline="middle", text_font_size=["14px", "14px", "14px", "11px", "14px"],
+             text_font_style="bold")
+    # fixed labels
+    fig.text([-0.4, -0.4, 14.0, 14.0, 0.5], [CELL_Y + 0.55, 1.75, CELL_Y + 0.55, 5.1, 0.35],
+             text=["C_{t\u22121}", "h_{t\u22121}", "C_t", "h_t", "x_t"], text_font_size="12px",
+             text_color="#555555")
+    fig.text([0.2], [8.75], text=["memory cell"], text_font_size="11px", text_color="#7f3b08")
+    # numbers (dynamic): values next to valves and at the ends
+    numbers = ColumnDataSource(name="diagram_numbers", data=dict(x=[], y=[], text=[], colour=[]))
+    fig.text("x", "y", text="text", text_color="colour", source=numbers, text_font_size="12px",
+             text_baseline="middle")
+
+    equations = PreText(name="diagram_eq", text="", width=470, height=400,
+                        styles={"font-size": "13px", "line-height": "1.6"})
+    return TabPanel(title="Cell diagram", child=row(fig, equations))
