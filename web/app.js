@@ -328,7 +328,9 @@ class Controller extends EventTarget {
     const info = await this.bridge.call("set_preset", name);
     const wasDefault = this.text === this.boot.presets[this.preset].text;
     this.preset = name;
+    this.guard = true;
     this.views.w.preset.value = name;
+    this.guard = false;
     this.status.model(info);
     return this.setText(wasDefault ? this.boot.presets[name].text : this.text);
   }
@@ -506,7 +508,8 @@ drawn.catch((err) => showError(`the page could not be drawn: ${err.message}`, ()
 
 window.pysim = {
   drawn,
-  ready: Promise.all([ctl.ready, drawn]).then(() => undefined),
+  // ready: Python can trace typed text, and the state from the URL (if any) is restored
+  ready: Promise.all([ctl.ready, drawn]).then(() => ctl.restored).then(() => undefined),
   setText: async (text) => { await drawn; return ctl.setText(text); },
   setPreset: async (name) => { await drawn; return ctl.setPreset(name); },
   step: async (n = 1) => { await drawn; return ctl.step(n); },
@@ -523,10 +526,11 @@ window.pysim = {
 function keepOffline() {
   if (!("serviceWorker" in navigator)) return; // not a secure context: the site just stays online
   const sw = navigator.serviceWorker;
-  const hadController = Boolean(sw.controller);
-  sw.addEventListener("controllerchange", () => {
-    if (hadController) showMessage("A new version of pysim has been installed: reload the page to use it.");
-  });
-  sw.register(new URL("sw.js", import.meta.url)).catch(() => {}); // without it only offline use is lost
+  if (sw.controller) { // this page came from the cache: say so when a newer build takes over
+    sw.addEventListener("controllerchange", () =>
+      showMessage("A new version of pysim has been installed: reload the page to use it."), { once: true });
+  }
+  window.pysim.ready.then(() => sw.register(new URL("sw.js", import.meta.url)))
+    .catch(() => {}); // without it, only repeat visits from the cache and offline use are lost
 }
-window.pysim.ready.then(keepOffline, () => {});
+keepOffline();

@@ -67,8 +67,9 @@ def _heatmap(key, title, kind, cells, x_range):
         mapper = LinearColorMapper(name="cmap_c", palette=DIVERGING, low=-1, high=1)
         bar_title = "symmetric around 0"
     fig = figure(name=f"fig_{key}", title=title, height=190, sizing_mode="stretch_width",
-                 x_range=x_range, y_range=Range1d(-0.5, 7.5), toolbar_location=None,
-                 tools="", x_axis_label="step t", y_axis_label="unit")
+                 x_range=x_range, y_range=Range1d(-0.5, 7.5), toolbar_location="right",
+                 tools="save", x_axis_label="step t", y_axis_label="unit")
+    fig.toolbar.autohide = True  # the save tool (PNG) shows when the mouse is over the plot
     fig.rect(x="t", y="unit", width=1, height=1, source=cells, line_color=None,
              fill_color={"field": key, "transform": mapper})
     fig.add_tools(HoverTool(tooltips=[("step", "@t"), ("token", "@token"), ("unit", "@unit"),
@@ -84,8 +85,9 @@ def _heatmap(key, title, kind, cells, x_range):
 
 def _token_strip(tokens, x_range):
     fig = figure(name="tok_fig", height=110, sizing_mode="stretch_width", x_range=x_range,
-                 y_range=Range1d(-1.6, 0.6), toolbar_location=None, tools="",
+                 y_range=Range1d(-1.6, 0.6), toolbar_location="right", tools="save",
                  title="tokens (current one framed; predicted tag below)")
+    fig.toolbar.autohide = True
     fig.rect(x="t", y=0, width=0.94, height=0.9, source=tokens, fill_color="colour",
              line_color="#999999")
     fig.text(x="t", y=0, text="token", source=tokens, text_align="center",
@@ -164,6 +166,7 @@ def _widgets(presets, default_preset, default_text, article):
                        value=default_text, sizing_mode="stretch_width", min_width=300),
         article_0=Button(name="article_0", label=article[0], width=230),
         article_1=Button(name="article_1", label=article[1], width=230),
+        share=Button(name="share", label="Copy link to this view", width=210),
         reset=Button(name="reset", label="\u21e4 Start", width=80),
         back=Button(name="back", label="\u25c0 Back", width=80),
         play=Toggle(name="play", label="\u25b6 Play", width=90, button_type="primary"),
@@ -187,7 +190,7 @@ def build_layout(presets, default_preset, default_text, article):
     return column(
         row(w["preset"], w["text"], sizing_mode="stretch_width"),
         row(Div(text="The article's example:", styles={"padding-top": "6px"}),
-            w["article_0"], w["article_1"]),
+            w["article_0"], w["article_1"], Div(width=20), w["share"]),
         row(w["reset"], w["back"], w["play"], w["forward"], w["scrub"], Div(width=12), w["speed"],
             w["unit"], w["layer"], sizing_mode="stretch_width"),
         _token_strip(tokens, x_range),

@@ -38,7 +38,12 @@ export function install({ ctl, m, showMessage }) {
 
   function apply(list) {
     const previous = ctl.clamps;
-    ctl.clamps = normalise(list);
+    try {
+      ctl.clamps = normalise(list);
+    } catch (err) {
+      showMessage(`${err.message} The clamp was not applied.`);
+      return Promise.reject(err);
+    }
     return ctl.retrace(ctl.text).catch((err) => {
       ctl.clamps = previous; // a clamp pysim refuses (e.g. a unit that does not exist) is dropped
       if (!err.superseded) showMessage(`${err.message} The clamp was not applied.`);

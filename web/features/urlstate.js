@@ -1,0 +1,99 @@
+// Share: the page's whole state lives in the URL, driven both ways by one declarative table.
+// Reading the URL restores the state once at start; every change writes it back (replaceState).
+
+import { normalise } from "./intervene.js";
+
+// key: URL parameter. read(ctl, w) -> string, or null for "the default" (left out of the URL).
+// restore(ctl, w, value) applies a value; `stage` orders restoring: 0 model, 1 text and clamps
+// (one trace), 2 what depends on the trace.
+const FIELDS = [
+  { key: "preset", stage: 0,
+    read: (c) => (c.preset === c.boot.preset ? null : c.preset),
+    restore: (c, w, v) => c.setPreset(v) },
+  { key: "text", stage: 1,
+    read: (c) => (c.text === (c.boot.presets[c.preset] || {}).text ? null : c.text),
+    restore: (c, w, v) => { c.pendingText = v; } },
+  { key: "clamps", stage: 1,
+    read: (c) => (c.clamps.length ? JSON.stringify(c.clamps) : null),
+    restore: (c, w, v) => { c.clamps = normalise(JSON.parse(v)); } },
+  { key: "t", stage: 2,
+    read: (c) => (c.t === c.trace.T - 1 ? null : String(c.t)),
+    restore: (c, w, v) => c.seek(Number(v)) },
+  { key: "layer", stage: 2,
+    read: (c) => (c.layer ? String(c.layer) : null),
+    restore: (c, w, v) => c.setLayer(Number(v)) },
+  { key: "unit", stage: 2,
+    read: (c) => (c.unit ? String(c.unit) : null),
+    restore: (c, w, v) => c.setUnit(Number(v)) },
+  { key: "speed", stage: 2,
+    read: (c, w) => (w.speed.value === 2 ? null : String(w.speed.value)),
+    restore: (c, w, v) => { const s = Number(v); if (s >= w.speed.start && s <= w.speed.end) w.speed.value = s; } },
+  { key: "tab", stage: 2,
+    read: (c, w) => (w.panels && w.panels.active ? w.panels.tabs[w.panels.active].title : null),
+    restore: (c, w, v) => { if (w.panels) { const k = w.panels.tabs.findIndex((p) => p.title === v); if (k >= 0) w.panels.active = k; } } },
+  { key: "embed", stage: 2,
+    read: () => (document.body.classList.contains("embed") ? "" : null),
+    restore: () => document.body.classList.add("embed") },
+];
+
+export function encode(ctl, w) {
+  const params = new URLSearchParams();
+  for (const f of FIELDS) {
+    const v = f.read(ctl, w);
+    if (v !== null) params.set(f.key, v);
+  }
+  return params.toString();
+}
+
+export function install({ ctl, views, m, showMessage }) {
+  const w = { ...views.w, panels: (() => { try { return m("panels"); } catch { return null; } })() };
+  let restoring = true;
+
+  async function restore(params) {
+    for (const stage of [0, 1, 2]) {
+      for (const f of FIELDS.filter((x) => x.stage === stage && params.has(x.key))) {
+        try {
+          await f.restore(ctl, w, params.get(f.key));
+        } catch (err) {
+          showMessage(`The link's ${f.key} could not be restored: ${err.message}`);
+        }
+      }
+      if (stage === 1 && (params.has("text") || params.has("clamps"))) {
+        const text = ctl.pendingText ?? ctl.text;
+        delete ctl.pendingText;
+        await ctl.setText(text).catch(() => {}); // the page shows why, the last trace stays
+      }
+    }
+  }
+
+  let timer = null;
+  function write() {
+    if (restoring) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const query = encode(ctl, w);
+      const url = `${location.pathname}${query ? "?" + query : ""}${location.hash}`;
+      if (url !== location.pathname + location.search + location.hash) history.replaceState(null, "", url);
+    }, 250);
+  }
+
+  const params = new URLSearchParams(location.search);
+  ctl.restored = restore(params).finally(() => { restoring = false; write(); });
+  for (const ev of ["trace", "step", "unit"]) ctl.addEventListener(ev, write);
+  w.speed.property("value").change.connect(write);
+  if (w.panels) w.panels.property("active").change.connect(write);
+  m("share").on_event("button_click", async () => {
+    clearTimeout(timer);
+    const link = `${location.origin}${location.pathname}?${encode(ctl, w)}`;
+    try {
+      await navigator.clipboard.writeText(link);
+      showMessage(`Link copied: it opens this exact view (${link.length} characters).`);
+    } catch {
+      showMessage(`Copy this link to share this exact view: ${link}`);
+    }
+  });
+  return {
+    url: () => { clearTimeout(timer); const q = encode(ctl, w); return `${location.origin}${location.pathname}${q ? "?" + q : ""}`; },
+    restored: () => ctl.restored,
+  };
+}
