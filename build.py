@@ -149,8 +149,11 @@ def build_pysim_wheel(out: Path, lock: dict) -> str:
     dest = out / "pyodide"
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        # fixed zip timestamps: the same sources give the same wheel, hence the same build id
+        # (the service worker's cache survives a rebuild that changed nothing)
+        reproducible = {**os.environ, "SOURCE_DATE_EPOCH": "315532800"}
         run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-             "-w", str(tmp / "wheel"), str(ROOT)])
+             "-w", str(tmp / "wheel"), str(ROOT)], env=reproducible)
         shutil.rmtree(ROOT / "build", ignore_errors=True)
         (wheel,) = (tmp / "wheel").glob("pysim-*.whl")
         trimmed = dict(lock, packages={k: lock["packages"][k] for k in PAGE_PACKAGES})
@@ -158,10 +161,11 @@ def build_pysim_wheel(out: Path, lock: dict) -> str:
         run([_pyodide_cli(), "lockfile", "add-wheels", "--input", str(tmp / "wheel" / "pyodide-lock.json"),
              "--output", str(tmp / "wheel" / "pyodide-lock.json"), "--base-path", str(tmp / "wheel"),
              str(wheel)])
-        run([_pyodide_cli(), "py-compile", "--silent", str(tmp / "wheel")])
+        run([_pyodide_cli(), "py-compile", "--silent", str(tmp / "wheel")], env=reproducible)
         new_lock = json.loads((tmp / "wheel" / "pyodide-lock.json").read_text())
         entry = new_lock["packages"]["pysim"]
-        shutil.copy(tmp / "wheel" / entry["file_name"], dest / entry["file_name"])
+        fixed_zip_times(tmp / "wheel" / entry["file_name"], dest / entry["file_name"])
+        entry["sha256"] = sha256(dest / entry["file_name"])
     if sha256(dest / entry["file_name"]) != entry["sha256"]:
         raise BuildError("pysim wheel does not match its lock entry")
     for pkg in PAGE_PACKAGES:  # py-compile must not have touched the official wheels
@@ -175,6 +179,16 @@ def build_pysim_wheel(out: Path, lock: dict) -> str:
     return entry["file_name"]
 
 
+def fixed_zip_times(src: Path, dest: Path) -> None:
+    """Copy a zip with every entry dated 1980-01-01 (py-compile stamps the current time), so
+    an unchanged pysim gives a byte-identical wheel."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in sorted(zin.infolist(), key=lambda i: i.filename):
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.external_attr = info.external_attr
+            zout.writestr(fixed, zin.read(info), compress_type=zipfile.ZIP_DEFLATED)
+
+
 def _pyodide_cli() -> str:
     exe = Path(sys.executable).with_name("pyodide")
     return str(exe) if exe.exists() else "pyodide"
@@ -185,12 +199,14 @@ def copy_bokehjs(out: Path) -> list[str]:
     src = Path(bokeh.__file__).parent / "server" / "static" / "js"
     dest = out / "bokeh"
     dest.mkdir(parents=True)
-    names = []
+    from web.bokeh_csp import externalize  # strict CSP: BokehJS's data: images become files
+    names, icons = [], 0
     for name in BOKEH_FILES:
         versioned = name.replace(".min.js", f"-{bokeh.__version__}.min.js")
         shutil.copy(src / name, dest / versioned)
+        icons += externalize(dest / versioned, out)
         names.append(f"bokeh/{versioned}")
-    log(f"BokehJS {bokeh.__version__}: {', '.join(names)}")
+    log(f"BokehJS {bokeh.__version__}: {', '.join(names)} ({icons} data: images -> bokeh/icons/)")
     return names
 
 
@@ -280,6 +296,8 @@ def main(out: Path = ROOT / "dist", cache: Path = ROOT / ".cache" / "downloads")
     write_page(out, bokeh_files, wheel)
     copy_web(out)
     manifest = write_manifest(out)
+    from web.offline import write_service_worker  # after the manifest: its hash is the build id
+    log(f"sw.js (service worker of build {write_service_worker(out)})")
     log(f"done in {time.perf_counter() - t0:.1f} s: {out}")
     return manifest
 

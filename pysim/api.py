@@ -5,7 +5,8 @@ import zlib
 
 import numpy as np
 
-from .model import MAX_TOKENS, Clamp, Model, tokenize
+from .model import MAX_TOKENS, Clamp, Model
+from .text import words
 
 TRACE_ARRAYS = ("f", "i", "g", "o", "c", "h")
 
@@ -38,10 +39,9 @@ def trace_text(model: Model, text: str, clamps=None) -> dict:
     With clamps, the trace is the clamped run, and base_c, base_h, base_probs hold the
     unclamped run for comparison. Raises ValueError with a message meant for the user.
     """
-    tokens = tokenize(text)
+    tokens, notices = words(text)  # control characters and invisible words out (pysim/text.py)
     if not tokens:
-        raise ValueError("Type at least one word: the text is empty.")
-    notices = []
+        raise ValueError(" ".join(["Type at least one word: the text is empty.", *notices]))
     if len(tokens) > MAX_TOKENS:
         notices.append(f"The text has {len(tokens)} words; pysim reads the first {MAX_TOKENS}.")
         tokens = tokens[:MAX_TOKENS]
@@ -96,10 +96,13 @@ class Session:
         from . import presets
         self.model = presets.load(preset or presets.NAMES[0])
         self.name = preset or presets.NAMES[0]
+        self.custom = {}  # models loaded from files or trained on the page, by name
+        self.training = None  # pysim.live.Training, once the page trains
 
     def set_preset(self, name: str) -> dict:
         from . import presets
-        self.model = presets.load(name)  # raises before anything changes
+        custom = getattr(self, "custom", {})
+        self.model = custom[name] if name in custom else presets.load(name)  # raises first
         self.name = name
         return self.info()
 
@@ -118,12 +121,62 @@ class Session:
         from . import io
         if hasattr(data, "to_py"):  # a JS Uint8Array arriving through Pyodide
             data = data.to_py()
-        model = io.load(bytes(data))
+        model = io.load_any(bytes(data))  # pysim / PyTorch or Keras names (see io.load_any)
+        name = "file: " + (str(filename)[:80] or "model.npz")  # a browser's File.name: no path
+        self.custom[name] = model
         self.model = model
-        self.name = filename
-        return self.info()
+        self.name = name
+        from .live import describe
+        return {**self.info(), **describe(model, filename)}
 
     def export_model(self) -> bytes:
         """The current model as an .npz file (PyTorch state_dict names)."""
         from . import io
         return io.to_bytes(self.model)
+
+    # ---- feature panels: training, gradient flow (see pysim/live.py) --------------------
+    def train_setup(self, options=None) -> dict:
+        """A fresh model for {task, optimizer, lr, seed}; it becomes the current model."""
+        from . import live
+        return live.training(self).setup(_plain(options))
+
+    def train_chunk(self, n: int = 10, options=None) -> dict:
+        """n training updates of the current run (options: lr / optimizer changes)."""
+        from . import live
+        return live.training(self).chunk(n, _plain(options))
+
+    def train_add(self, text: str, task: str | None = None) -> dict:
+        """Add a hand-tagged sentence: "arrive Beijing/destination on November 2nd"."""
+        from . import live
+        return live.training(self).add(text, task)
+
+    def train_remove(self, index=-1) -> dict:
+        from . import live
+        return live.training(self).remove(index)
+
+    def train_status(self, prepare: str | None = None) -> dict:
+        """The training run's state; prepare: a task whose corpus to generate now (the page
+        asks when the Train tab opens, so Start does not wait for it)."""
+        from . import live
+        return live.training(self).status(prepare)
+
+    def train_export(self) -> bytes:
+        """The model being trained as an .npz file (the current model if none is)."""
+        from . import io
+        run = getattr(self, "training", None)
+        model = run.trainer.model if run is not None and run.trainer is not None else self.model
+        return io.to_bytes(model)
+
+    def gradient_flow(self, text: str) -> dict:
+        """||dL_T/dC_t|| (LSTM) and ||dL_T/dh_t|| (plain tanh RNN) for the text."""
+        from . import live
+        return live.gradient_flow(self.model, text)
+
+
+def _plain(obj):
+    """A JS object arriving through Pyodide (a JsProxy or converted dict) -> a dict."""
+    if obj is None:
+        return None
+    if hasattr(obj, "to_py"):
+        obj = obj.to_py()
+    return dict(obj)

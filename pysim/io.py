@@ -385,3 +385,115 @@ def load_keras(layers, embedding=None, dense=None, vocab=None, tags=None, meta=N
     model = from_arrays(arrays, vocab=vocab, tags=tags)
     model.meta.setdefault("source", "keras")
     return model
+
+
+# ---- any model file: pysim / PyTorch names or Keras names ----------------------------------
+#
+# A Keras model is accepted as an .npz of its weights under Keras names, one array per weight:
+#
+#     [<layer>/][<cell>/]<weight>[:0]      e.g. "lstm/kernel:0", "lstm_1/lstm_cell/bias:0",
+#                                          "embedding/embeddings:0", "dense/kernel:0"
+#     weight: kernel (in, 4H), recurrent_kernel (H, 4H), bias (4H,) for an LSTM layer (gate
+#             columns in Keras order i, f, c, o); embeddings (V, E); kernel (H, K) and bias (K,)
+#             for the Dense softmax head.
+#     layer:  a name with "embedding" in it is the embedding, one with "dense" the head; every
+#             other layer holding a recurrent_kernel is an LSTM layer. LSTM layers stack in
+#             Keras's naming order: lstm, lstm_1, lstm_2, ... (the number after the last "_").
+#
+# Or the flat names of a single-layer model: kernel, recurrent_kernel, bias, embeddings,
+# dense_kernel, dense_bias. Either way an optional "meta" array (JSON, as in a pysim file)
+# gives the vocabulary and the tags. A file is read as Keras when any array name ends in
+# "kernel", "bias" or "embeddings" (after dropping ":0") without a PyTorch prefix; PyTorch
+# names ("lstm.weight_ih_l0", ...) never do.
+
+_KERAS_WEIGHTS = ("kernel", "recurrent_kernel", "bias", "embeddings")
+_KERAS_FLAT = {"kernel": ("lstm", "kernel"), "recurrent_kernel": ("lstm", "recurrent_kernel"),
+               "bias": ("lstm", "bias"), "embeddings": ("embedding", "embeddings"),
+               "dense_kernel": ("dense", "kernel"), "dense_bias": ("dense", "bias")}
+
+
+def _keras_key(name: str):
+    """A Keras array name -> (layer, weight), or None when it is not one."""
+    base = name[:-2] if name.endswith(":0") else name
+    if base in _KERAS_FLAT:
+        return _KERAS_FLAT[base]
+    parts = base.split("/")
+    if len(parts) >= 2 and parts[-1] in _KERAS_WEIGHTS and all(parts):
+        return parts[0], parts[-1]
+    return None
+
+
+def is_keras(arrays: dict) -> bool:
+    """True when the arrays carry Keras weight names (see above)."""
+    return any(_keras_key(k) is not None for k in arrays if k != "meta")
+
+
+def _keras_order(layer: str):
+    m = re.search(r"_(\d+)$", layer)
+    return (int(m.group(1)) if m else 0, layer)
+
+
+def from_keras_arrays(arrays: dict) -> Model:
+    """Build a Model from Keras-named arrays (the convention above), checking everything."""
+    groups: dict = {}
+    for name, a in arrays.items():
+        if name == "meta":
+            continue
+        key = _keras_key(name)
+        if key is None:
+            raise ModelFileError(f"array {name!r}: not a Keras weight name (expected "
+                                 "<layer>/kernel:0, <layer>/recurrent_kernel:0, <layer>/bias:0, "
+                                 "<layer>/embeddings:0, or kernel, recurrent_kernel, bias, "
+                                 "embeddings, dense_kernel, dense_bias)")
+        layer, weight = key
+        if weight in groups.setdefault(layer, {}):
+            raise ModelFileError(f"array {name!r}: a second {weight} for Keras layer {layer!r}")
+        groups[layer][weight] = (name, a)
+    embedding = dense = None
+    lstm = []
+    for layer, weights in groups.items():
+        names = ", ".join(repr(n) for n, _ in weights.values())
+        if "embedding" in layer.lower():
+            if set(weights) != {"embeddings"}:
+                raise ModelFileError(f"arrays {names}: an Embedding layer has only 'embeddings'")
+            embedding = weights["embeddings"][1]
+        elif "dense" in layer.lower():
+            if "kernel" not in weights or set(weights) - {"kernel", "bias"}:
+                raise ModelFileError(f"arrays {names}: a Dense head has a kernel and a bias")
+            dense = [weights["kernel"][1]] + ([weights["bias"][1]] if "bias" in weights else [])
+        elif "recurrent_kernel" in weights:
+            if "kernel" not in weights or set(weights) - {"kernel", "recurrent_kernel", "bias"}:
+                raise ModelFileError(f"arrays {names}: an LSTM layer has kernel, "
+                                     "recurrent_kernel and (optionally) bias")
+            lstm.append((layer, [weights[w][1] for w in ("kernel", "recurrent_kernel", "bias")
+                                 if w in weights]))
+        else:
+            raise ModelFileError(f"arrays {names}: Keras layer {layer!r} is not an LSTM "
+                                 "(no recurrent_kernel), an Embedding or a Dense head")
+    if not lstm:
+        raise ModelFileError("no Keras LSTM layer in the file (no recurrent_kernel array)")
+    lstm.sort(key=lambda item: _keras_order(item[0]))
+    for layer, weights in lstm:
+        for w in weights:
+            if w.dtype.kind != "f":
+                raise ModelFileError(f"Keras layer {layer!r}: dtype {w.dtype}, expected floating "
+                                     "point")
+        kernel, recurrent = weights[0], weights[1]
+        if recurrent.ndim != 2 or recurrent.shape[1] != 4 * recurrent.shape[0]:
+            raise ModelFileError(f"Keras layer {layer!r}: recurrent_kernel has shape "
+                                 f"{recurrent.shape}, expected (H, 4H)")
+        if kernel.ndim != 2 or kernel.shape[1] != recurrent.shape[1]:
+            raise ModelFileError(f"Keras layer {layer!r}: kernel has shape {kernel.shape}, "
+                                 f"expected (input, {recurrent.shape[1]})")
+    meta = _meta(arrays)
+    meta.setdefault("keras_layers", [layer for layer, _ in lstm])
+    return load_keras([w for _, w in lstm], embedding=embedding, dense=dense, meta=meta)
+
+
+def load_any(source) -> Model:
+    """Load a model file of either kind: pysim / PyTorch state_dict names (see load) or Keras
+    weight names (the convention above). Raises ModelFileError."""
+    arrays = read_npz(source)
+    if is_keras(arrays):
+        return from_keras_arrays(arrays)
+    return from_arrays(arrays)

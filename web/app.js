@@ -32,7 +32,7 @@ class Bridge {
     this.worker.onmessage = (ev) => this.receive(ev.data);
     this.worker.onerror = (ev) => {
       ev.preventDefault();
-      this.crash(`the Python worker stopped: ${ev.message || "it could not be started"}`);
+      this.crash(`the Python worker stopped: ${ev.message || "it could not be started (is worker.js there?)"}`);
     };
   }
 
@@ -149,22 +149,25 @@ class Views {
     this.src.cells.data = cells;
 
     const tags = tr.tags.length ? tr.tags : ["(no head)"];
-    const tok = { t: [], token: [], note: [], tag: [], tag_colour: [], p: [], colour: [] };
-    const probs = { t: [], tag: [], p: [], label: [], label_colour: [], token: [] };
+    const tok = { t: [], token: [], note: [], tag: [], tag_main: [], tag_o: [], p: [], colour: [] };
+    const probs = { t: [], tag: [], p: [], label_light: [], label_dark: [], token: [] };
     for (let t = 0; t < T; t++) {
       let best = 0;
       for (let k = 1; k < K; k++) if (tr.probs[t * K + k] > tr.probs[t * K + best]) best = k;
       tok.t.push(t); tok.token.push(tr.tokens[t]);
       tok.note.push(tr.unknown[t] ? "<unk>" : "");
       tok.tag.push(K ? tags[best] : "");
-      tok.tag_colour.push(best === 0 ? "#8a93a3" : "#0b3d91"); // the first tag ("O") is "nothing"
+      const tag = K ? tags[best] : "";
+      tok.tag_main.push(best === 0 ? "" : tag); // the first tag ("O") is "nothing": shown in grey
+      tok.tag_o.push(best === 0 ? tag : "");
       tok.p.push(K ? tr.probs[t * K + best] : NaN);
       tok.colour.push(tr.unknown[t] ? "#fde0dd" : "#eef3fa");
       for (let k = 0; k < K; k++) {
         const p = tr.probs[t * K + k];
         probs.t.push(t); probs.tag.push(tags[k]); probs.p.push(p);
-        probs.label.push(T <= 40 ? fmt(p) : ""); probs.token.push(tr.tokens[t]);
-        probs.label_colour.push(p > 0.55 ? "#ffffff" : "#1d2330");
+        const label = T <= 40 ? fmt(p) : "";
+        probs.label_light.push(p > 0.55 ? label : ""); probs.label_dark.push(p > 0.55 ? "" : label);
+        probs.token.push(tr.tokens[t]);
       }
     }
     this.src.tokens.data = tok;
@@ -253,6 +256,11 @@ class Controller extends EventTarget {
   onReady(msg) {
     this.isReady = true;
     this.status.ready(msg);
+    // a restarted worker starts with the default model: bring back the chosen one (the worker
+    // answers in order, so the queued trace below already uses it)
+    if (msg.info && msg.info.name !== this.preset && this.boot.presets[this.preset]) {
+      this.bridge.call("set_preset", this.preset).then((info) => this.status.model(info), () => {});
+    }
     if (this.queued !== null) {
       const { text, done } = this.queued;
       this.queued = null;
@@ -270,6 +278,10 @@ class Controller extends EventTarget {
   restart() {
     hideError();
     this.status.loading();
+    if (this.queued === null) { // trace again what was asked last (a crash may have cut it short)
+      const noop = () => {};
+      this.queued = { text: this.wanted ?? this.text, done: { resolve: noop, reject: noop } };
+    }
     this.bridge.restart();
     this.ready = this.bridge.ready.then(() => undefined);
   }
@@ -292,12 +304,15 @@ class Controller extends EventTarget {
       showMessage(msg);
       return Promise.reject(Object.assign(new Error(msg), { user: true }));
     }
+    this.wanted = text; // the text asked for last (Retry traces it again after a crash)
     if (!this.isReady) {
       if (this.queued) this.queued.done.reject(Object.assign(new Error("superseded by newer text"), { superseded: true }));
       let done;
       const p = new Promise((resolve, reject) => { done = { resolve, reject }; });
       this.queued = { text, done };
-      showMessage("Python is still loading: your text is queued and will be traced as soon as it is ready.");
+      showMessage(this.bridge.failed
+        ? "Python is not running: your text is queued and will be traced once Retry has started it again."
+        : "Python is still loading: your text is queued and will be traced as soon as it is ready.");
       return p;
     }
     return this.bridge.call("trace", text, this.clamps).then(async (result) => {
@@ -339,7 +354,11 @@ class Controller extends EventTarget {
     const T = this.trace.T;
     this.t = Math.max(0, Math.min(T - 1, Math.round(Number(t) || 0)));
     this.views.drawStep(this.t, T);
-    this.emit("step");
+    // "step" listeners (the cell diagram re-lays out a Div: ~10-30 ms) run once per frame,
+    // however many steps the frame saw; they have run by the time the returned promise resolves
+    if (!this.stepFrame) {
+      this.stepFrame = requestAnimationFrame(() => { this.stepFrame = 0; this.emit("step"); });
+    }
     return afterPaint();
   }
 
@@ -509,7 +528,8 @@ drawn.catch((err) => showError(`the page could not be drawn: ${err.message}`, ()
 window.pysim = {
   drawn,
   // ready: Python can trace typed text, and the state from the URL (if any) is restored
-  ready: Promise.all([ctl.ready, drawn]).then(() => ctl.restored).then(() => undefined),
+  // (a getter: after Retry has restarted a failed Python, it is the new start's promise)
+  get ready() { return Promise.all([ctl.ready, drawn]).then(() => ctl.restored).then(() => undefined); },
   setText: async (text) => { await drawn; return ctl.setText(text); },
   setPreset: async (name) => { await drawn; return ctl.setPreset(name); },
   step: async (n = 1) => { await drawn; return ctl.step(n); },
@@ -518,7 +538,7 @@ window.pysim = {
   pause: async () => { await drawn; ctl.pause(); },
   setUnit: async (u) => { await drawn; ctl.setUnit(u); return afterPaint(); },
   state: () => ctl.state(),
-  memory: async () => { await ctl.ready; return ctl.bridge.request("memory", {}); }, // {wasm, blocks}
+  memory: async () => { await ctl.ready; return ctl.bridge.request("memory", {}); }, // {wasm, objects}
 };
 
 // ---- offline: a service worker (sw.js) keeps this build for repeat visits and offline use ----

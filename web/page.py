@@ -7,6 +7,9 @@ No CustomJS anywhere: events are wired in app.js and web/features/ (strict CSP).
 """
 from __future__ import annotations
 
+import json
+
+
 from bokeh.embed import json_item
 from bokeh.layouts import column, row
 from bokeh.models import (BoxAnnotation, Button, ColorBar, ColumnDataSource, Div, FactorRange,
@@ -43,10 +46,10 @@ def _empty_sources():
     cells = ColumnDataSource(name="cells", data=dict(t=[], unit=[], token=[], **{
         k: [] for k, _, _ in HEATMAPS}))                   # one row per (step, unit)
     tokens = ColumnDataSource(name="tokens", data=dict(
-        t=[], token=[], note=[], tag=[], tag_colour=[], p=[], colour=[]))  # one row per step
+        t=[], token=[], note=[], tag=[], tag_main=[], tag_o=[], p=[], colour=[]))  # one row per step
     unit_lines = ColumnDataSource(name="unit_lines", data=dict(
         t=[], token=[], **{k: [] for k, _, _ in UNIT_LINES}))
-    probs = ColumnDataSource(name="probs", data=dict(t=[], tag=[], p=[], label=[], label_colour=[],
+    probs = ColumnDataSource(name="probs", data=dict(t=[], tag=[], p=[], label_light=[], label_dark=[],
                                                      token=[]))
     return cells, tokens, unit_lines, probs
 
@@ -94,9 +97,13 @@ def _token_strip(tokens, x_range):
              text_baseline="middle", text_font_size="13px")
     fig.text(x="t", y=-0.75, text="note", source=tokens, text_align="center",
              text_baseline="middle", text_font_size="10px", text_color="#b2182b")
-    fig.text(x="t", y=-1.25, text="tag", source=tokens, text_align="center",
-             text_baseline="middle", text_font_size="11px", text_color="tag_colour",
+    # the predicted tag; "O" (the first tag: nothing) in grey. Two fixed-colour renderers, not a
+    # colour column: BokehJS 3.10 fails on per-item text colours when the row count shrinks
+    fig.text(x="t", y=-1.25, text="tag_main", source=tokens, text_align="center",
+             text_baseline="middle", text_font_size="11px", text_color="#0b3d91",
              text_font_style="bold")
+    fig.text(x="t", y=-1.25, text="tag_o", source=tokens, text_align="center",
+             text_baseline="middle", text_font_size="11px", text_color="#8a93a3")
     fig.add_tools(HoverTool(tooltips=[("step", "@t"), ("token", "@token"), ("", "@note"),
                                       ("predicted", "@tag (@p{0.000})")]))
     _style(fig)
@@ -135,8 +142,9 @@ def _probs(probs, x_range):
                  x_axis_label="step t")
     fig.rect(x="t", y="tag", width=1, height=1, source=probs, line_color="white",
              fill_color={"field": "p", "transform": mapper})
-    fig.text(x="t", y="tag", text="label", source=probs, text_align="center",
-             text_baseline="middle", text_font_size="10px", text_color="label_colour")
+    for field, colour in (("label_light", "#ffffff"), ("label_dark", "#1d2330")):  # on dark / light
+        fig.text(x="t", y="tag", text=field, source=probs, text_align="center",
+                 text_baseline="middle", text_font_size="10px", text_color=colour)
     fig.add_tools(HoverTool(tooltips=[("step", "@t"), ("token", "@token"), ("tag", "@tag"),
                                       ("p", "@p{0.000000}")]))
     fig.add_layout(ColorBar(color_mapper=mapper, width=10, title="probability",
@@ -204,7 +212,32 @@ def build_layout(presets, default_preset, default_text, article):
     )
 
 
+def name_png_files(layout) -> None:
+    """Every save tool gets a file name (pysim-<figure>.png): without one BokehJS asks for it in a
+    prompt() dialog before saving the PNG."""
+    from bokeh.models import Plot, SaveTool
+    for fig in layout.select({"type": Plot}):
+        stem = (fig.name or "plot").replace("fig_", "").replace("_fig", "")
+        for tool in fig.toolbar.tools:
+            if isinstance(tool, SaveTool) and tool.filename is None:
+                tool.filename = f"pysim-{stem}"
+
+
 def page_item(presets, default_preset, default_text, article) -> dict:
     """The Bokeh document as JSON (`json_item`), for `Bokeh.embed.embed_item` in app.js."""
     layout = build_layout(presets, default_preset, default_text, article)
-    return json_item(layout, target="pysim-root")
+    name_png_files(layout)
+    return _sorted_maps(json_item(layout, target="pysim-root"))
+
+
+def _sorted_maps(obj):
+    """Sort the entries of serialized maps (e.g. glyph data built from sets): the same page gives
+    the same bytes, whatever the interpreter's hash seed."""
+    if isinstance(obj, dict):
+        out = {k: _sorted_maps(v) for k, v in obj.items()}
+        if out.get("type") == "map" and isinstance(out.get("entries"), list):
+            out["entries"] = sorted(out["entries"], key=lambda kv: json.dumps(kv[0]))
+        return out
+    if isinstance(obj, list):
+        return [_sorted_maps(v) for v in obj]
+    return obj

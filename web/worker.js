@@ -2,6 +2,7 @@
 // numpy results cross to the page as typed arrays whose buffers are transferred (no JSON).
 //
 // Messages in:  {id, cmd: "call", method, args}: calls pysim.api.Session().method(*args)
+//               {id, cmd: "memory"}: {wasm: wasm heap bytes, objects: live Python objects}
 // Messages out: {type: "progress", loaded, total, file} while loading,
 //               {type: "ready", ms, info} once, {type: "fatal", error} if booting fails,
 //               {id, ok: true, result} | {id, ok: false, error, user} per request.
@@ -18,8 +19,13 @@ const realFetch = self.fetch.bind(self);
 self.fetch = async (input, init) => {
   const url = String(input instanceof Request ? input.url : input);
   const file = url.split("/").pop();
-  const resp = await realFetch(input, init);
-  if (!resp.ok) throw new Error(`could not load ${file}: HTTP ${resp.status} ${resp.statusText}`);
+  let resp;
+  try {
+    resp = await realFetch(input, init);
+  } catch (err) { // a network error, or a file that fails its sha256 (Pyodide passes `integrity`)
+    throw loadFailed(file, await diagnose(url, init, err));
+  }
+  if (!resp.ok) throw loadFailed(file, `HTTP ${resp.status} ${resp.statusText}`);
   if (!resp.body) return resp;
   const counter = new TransformStream({
     transform(chunk, ctrl) {
@@ -32,6 +38,45 @@ self.fetch = async (input, init) => {
   return new Response(resp.body.pipeThrough(counter), {
     status: resp.status, statusText: resp.statusText, headers: resp.headers,
   });
+};
+
+// ---- load failures: reported at once, by file (Pyodide may only log them and never settle) ---
+let fatalSent = false, booted = false;
+function fatal(error) {
+  if (fatalSent) return;
+  fatalSent = true;
+  self.postMessage({ type: "fatal", error });
+}
+
+function loadFailed(file, why) {
+  const err = new Error(`could not load ${file}: ${why}`);
+  if (!booted) fatal(err.message); // while booting: the page stops this worker and offers Retry
+  return err;
+}
+
+async function diagnose(url, init, err) {
+  if (!init || !init.integrity) return `network error (${err.message})`;
+  try { // fetch it again without the check to tell a missing file from a damaged one
+    const again = await realFetch(url, { cache: "no-store" });
+    if (!again.ok) return `HTTP ${again.status} ${again.statusText}`;
+    return "its sha256 does not match pyodide-lock.json (a damaged or altered file)";
+  } catch (e) {
+    return `network error (${err.message})`;
+  }
+}
+
+// Pyodide only logs a wasm module that does not compile ("wasm instantiation failed!") and then
+// waits forever: make that fatal too
+const realInstantiateStreaming = WebAssembly.instantiateStreaming;
+WebAssembly.instantiateStreaming = async (source, imports) => {
+  const resp = await source; // a failed download is reported by self.fetch already
+  try {
+    return await realInstantiateStreaming.call(WebAssembly, resp, imports);
+  } catch (err) {
+    const file = (resp.url || "pyodide.asm.wasm").split("/").pop();
+    fatal(`could not load ${file}: it is not valid WebAssembly (${err.message}); a damaged or altered file`);
+    throw err;
+  }
 };
 
 function report(force = false) {
@@ -109,10 +154,14 @@ function errorText(err) {
 // ---- requests ----------------------------------------------------------------------------
 const booting = boot();
 booting.then(({ session }) => {
+  booted = true;
   const info = session ? toJs(session.info()).out : null;
   self.postMessage({ type: "ready", ms: performance.now() - t0, info, loaded: progress.loaded });
 }, (err) => {
-  self.postMessage({ type: "fatal", error: String(err && err.message ? err.message : err) });
+  // a Python traceback: its last "...Error: ..." line says it
+  const msg = String(err && err.message ? err.message : err).trim();
+  const lines = msg.split("\n").filter((l) => /^\w+(\.\w+)*(Error|Exception): /.test(l));
+  fatal(lines.length ? lines[lines.length - 1] : msg);
 });
 
 self.onmessage = async (ev) => {
@@ -125,6 +174,11 @@ self.onmessage = async (ev) => {
     return;
   }
   try {
+    if (cmd === "memory") { // the soak test: wasm heap bytes and live Python objects
+      const objects = pyodide.runPython("import gc; gc.collect(); len(gc.get_objects())");
+      self.postMessage({ id, ok: true, result: { wasm: pyodide._module.HEAP8.length, objects } });
+      return;
+    }
     if (cmd !== "call" || !/^[a-z][a-z_]*$/.test(ev.data.method) || !session[ev.data.method]) {
       throw new Error(`unknown command ${cmd} ${ev.data.method || ""}`);
     }

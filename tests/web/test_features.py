@@ -50,7 +50,7 @@ def test_cell_diagram_shows_the_selected_unit_and_step(page):
     L0 = s["layers"][0]
     f, i, g, o, c, h = (L0[k][2][3] for k in "figoch")
     c_prev = L0["c"][1][3]
-    eq = bokeh(page, "m('diagram_eq').text")
+    eq = bokeh(page, "m('diagram_eq').data.line.join('\\n')")
     num = lambda x: ("\u2212" if x < 0 else "") + f"{abs(x):.2f}"
     assert 'step t = 2, word \u201con\u201d, unit 3' in eq
     assert f"= {num(f)} \u00d7 {num(c_prev)} + {num(i)} \u00d7 {num(g)}" in eq
@@ -61,7 +61,7 @@ def test_cell_diagram_shows_the_selected_unit_and_step(page):
     close(heights, [f * 1.6, i * 1.6, o * 1.6, abs(g) * 0.8])
     assert "unit 3" in bokeh(page, "m('diagram_fig').title.text")
     page.evaluate("window.pysim.step(1)")  # follows the step
-    assert 'step t = 3, word \u201cNovember\u201d' in bokeh(page, "m('diagram_eq').text")
+    assert 'step t = 3, word \u201cNovember\u201d' in bokeh(page, "m('diagram_eq').data.line.join('\\n')")
 
 
 def test_forget_gate_clamped_to_zero_wipes_the_memory(page):
@@ -85,7 +85,7 @@ def test_forget_gate_clamped_to_zero_wipes_the_memory(page):
     assert np.all(dc[:2] == 0) and np.abs(dc[2]).max() > 0
     assert "forget gate f = 0.00 for all units at step 2" in bokeh(page, "m('clamp_list').text")
     page.evaluate("window.pysim.seek(2)")
-    assert "(clamped)" in bokeh(page, "m('diagram_eq').text").splitlines()[2]  # the f_t line
+    assert "(clamped)" in bokeh(page, "m('diagram_eq').data.line.join('\\n')").splitlines()[2]  # the f_t line
 
 
 def test_silencing_a_unit_and_clearing_clamps(page):

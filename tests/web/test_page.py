@@ -31,9 +31,21 @@ MODEL_DATA = """name => {
 def page(browser, server):
     page = new_page(browser)
     # hold Pyodide's wasm back until the prerendered trace has been checked
-    release = []
-    page.route("**/pyodide.asm.wasm", lambda route: release.append(route))
-    page.release_wasm = lambda: [r.continue_() for r in release] and release.clear()
+    held, released = [], []
+
+    def hold(route):
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    def release():
+        released.append(True)
+        while held:
+            held.pop().continue_()
+
+    page.route("**/pyodide.asm.wasm", hold)
+    page.release_wasm = release
     page.goto(server)
     yield page
     page.context.close()
@@ -228,3 +240,19 @@ def test_very_long_text_is_cut_with_a_message(ready, page):
     np.testing.assert_allclose(state["layers"][0]["c"][-1], ref["layers"][0]["c"][-1], rtol=1e-12)
     page.evaluate("window.pysim.setText('leave Beijing')")
     assert page.is_hidden("#pysim-message")
+
+
+def test_switching_models_redraws_every_view(ready, page):
+    """Long text on one model, then a shorter default on another: no BokehJS errors, views follow."""
+    page.evaluate("t => window.pysim.setText(t)", presets.default_text("beijing"))
+    page.evaluate("window.pysim.setPreset('memory')")  # the preset's own sentence comes with it
+    memory = page.evaluate("window.pysim.state()")
+    assert memory["preset"] == "memory" and memory["text"] == presets.default_text("memory")
+    assert_state_equals_native(memory, native(memory["text"], "memory"))
+    page.evaluate("window.pysim.setPreset('beijing')")
+    state = page.evaluate("window.pysim.state()")
+    assert state["text"] == presets.default_text("beijing")
+    assert_state_equals_native(state, native(state["text"], "beijing"))
+    assert model(page, "tokens")["token"] == state["text"].split()
+    assert len(model(page, "probs")["p"]) == len(state["tokens"]) * 3
+    page.wait_for_timeout(300)  # any asynchronous BokehJS error would land now

@@ -34,7 +34,7 @@ export function equations(v, token, t, u, l, clamped) {
     "",
     "The forget gate keeps f_t of the old memory; the input gate",
     "lets in i_t of the candidate; the output gate shows o_t of it.",
-  ].join("\n");
+  ];
 }
 
 export function install({ ctl, m, at }) {
@@ -91,7 +91,8 @@ export function install({ ctl, m, at }) {
                "#000000", "#333333"],
     };
     fig.title.text = `LSTM unit ${u}${tr.L > 1 ? ` of layer ${l}` : ""} at step ${t}: valves open 0 (closed) \u2026 1 (open), line widths show what flows`;
-    eq.text = equations(v, tr.tokens[t], t, u, l, clamped);
+    const lines = equations(v, tr.tokens[t], t, u, l, clamped);
+    eq.data = { y: lines.map((_, k) => -k), line: lines };
   }
 
   for (const ev of ["trace", "step", "unit"]) ctl.addEventListener(ev, draw);

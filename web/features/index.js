@@ -3,5 +3,10 @@
 // hideMessage, showError, at, traceToJson} (see app.js).
 import * as diagram from "./diagram.js";
 import * as intervene from "./intervene.js";
+import * as urlstate from "./urlstate.js";
+import * as train from "./train.js";
+import * as gradflow from "./gradflow.js";
+import * as modelfile from "./modelfile.js";
 
-export const FEATURES = [diagram, intervene];
+export const FEATURES = [urlstate, diagram, intervene];
+FEATURES.push(train, gradflow, modelfile);

@@ -6,12 +6,16 @@ import { normalise } from "./intervene.js";
 // key: URL parameter. read(ctl, w) -> string, or null for "the default" (left out of the URL).
 // restore(ctl, w, value) applies a value; `stage` orders restoring: 0 model, 1 text and clamps
 // (one trace), 2 what depends on the trace.
+const MAX_URL_TEXT = 2000; // characters; longer texts stay out of links (browsers cap URLs)
+
 const FIELDS = [
   { key: "preset", stage: 0,
-    read: (c) => (c.preset === c.boot.preset ? null : c.preset),
+    // models trained or loaded on the page live only in this tab: links keep to the presets
+    read: (c) => (c.preset === c.boot.preset || !(c.preset in c.boot.presets) ? null : c.preset),
     restore: (c, w, v) => c.setPreset(v) },
   { key: "text", stage: 1,
-    read: (c) => (c.text === (c.boot.presets[c.preset] || {}).text ? null : c.text),
+    read: (c) => (c.text === (c.boot.presets[c.preset] || {}).text || c.text.length > MAX_URL_TEXT
+      ? null : c.text),
     restore: (c, w, v) => { c.pendingText = v; } },
   { key: "clamps", stage: 1,
     read: (c) => (c.clamps.length ? JSON.stringify(c.clamps) : null),
@@ -87,7 +91,9 @@ export function install({ ctl, views, m, showMessage }) {
     const link = `${location.origin}${location.pathname}?${encode(ctl, w)}`;
     try {
       await navigator.clipboard.writeText(link);
-      showMessage(`Link copied: it opens this exact view (${link.length} characters).`);
+      showMessage(ctl.text.length > MAX_URL_TEXT
+        ? `Link copied, without the text: it is longer than ${MAX_URL_TEXT} characters, too long for a link.`
+        : `Link copied: it opens this exact view (${link.length} characters).`);
     } catch {
       showMessage(`Copy this link to share this exact view: ${link}`);
     }

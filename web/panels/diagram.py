@@ -6,7 +6,7 @@ named diagram_* with the values at the current step: gauges (the gates as valves
 """
 from __future__ import annotations
 
-from bokeh.models import ColumnDataSource, PreText, TabPanel
+from bokeh.models import ColumnDataSource, TabPanel
 from bokeh.layouts import row
 from bokeh.plotting import figure
 
@@ -66,6 +66,14 @@ def panel() -> TabPanel:
     fig.text("x", "y", text="text", text_color="colour", source=numbers, text_font_size="12px",
              text_baseline="middle")
 
-    equations = PreText(name="diagram_eq", text="", width=470, height=400,
-                        styles={"font-size": "13px", "line-height": "1.6"})
-    return TabPanel(title="Cell diagram", child=row(fig, equations))
+    # the equations with this step's numbers, drawn on a canvas too: updating them costs no
+    # page re-layout (a text widget re-laid out the page on every step, 10-30 ms)
+    eq_fig = figure(name="diagram_eq_fig", height=420, width=500, x_range=(0, 1),
+                    y_range=(-13.5, 0.5), tools="", toolbar_location=None)
+    eq_fig.axis.visible = False
+    eq_fig.grid.visible = False
+    eq_fig.outline_line_alpha = 0
+    equations = ColumnDataSource(name="diagram_eq", data=dict(y=[], line=[]))
+    eq_fig.text(x=0.0, y="y", text="line", source=equations, text_font={"value": "Liberation Mono, monospace"},
+                text_font_size="12.5px", text_baseline="middle")
+    return TabPanel(title="Cell diagram", child=row(fig, eq_fig))

@@ -50,8 +50,8 @@ def panel() -> TabPanel:
     preds = ColumnDataSource(name="clamp_preds", data=dict(t=[], run=[], tag=[], colour=[]))
     pred_fig = figure(name="clamp_pred_fig", title="predicted tags: without and with the clamps",
                       height=130, sizing_mode="stretch_width", x_range=Range1d(-0.5, 4.5),
-                      y_range=FactorRange(factors=["with clamps", "without"]), tools="",
-                      toolbar_location=None)
+                      y_range=FactorRange(factors=["with clamps", "without"]), tools="save",
+                      toolbar_location="right")
     pred_fig.rect(x="t", y="run", width=0.96, height=0.9, source=preds, fill_color="colour",
                   line_color="#cccccc")
     pred_fig.text(x="t", y="run", text="tag", source=preds, text_align="center",

@@ -1,0 +1,302 @@
+"""The page's feature back end: io.load_any (PyTorch or Keras names), pysim.live (training in
+chunks, hand-tagged sentences, divergence, gradient flow) and the Session methods over them."""
+import io
+
+import numpy as np
+import pytest
+
+from pysim import api, live, presets, rnn
+from pysim.io import ModelFileError, is_keras, load_any, read_npz, state_dict, to_bytes
+from pysim.model import UNK, Config, Model
+
+TEXT = "arrive Beijing on November 2nd"
+
+
+def npz(**arrays):
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def word_model(L=2, H=4, D=3, seed=0, head=True):
+    vocab = [UNK, "arrive", "leave", "beijing", "on", "november", "2nd"]
+    return Model.random(Config(D, H, L, vocab=vocab,
+                               tags=["O", "destination", "departure"] if head else None), seed=seed)
+
+
+def keras_arrays(model, style="nested"):
+    """The model's weights under Keras names (Keras's gate order i, f, c, o = PyTorch's)."""
+    sd = state_dict(model)
+    out = {}
+    L = model.config.num_layers
+    for k in range(L):
+        kernel = sd[f"lstm.weight_ih_l{k}"].T
+        recurrent = sd[f"lstm.weight_hh_l{k}"].T
+        bias = sd[f"lstm.bias_ih_l{k}"] + sd[f"lstm.bias_hh_l{k}"]
+        if style == "flat":
+            out.update(kernel=kernel, recurrent_kernel=recurrent, bias=bias)
+        else:
+            name = "lstm" if k == 0 else f"lstm_{k}"
+            out.update({f"{name}/lstm_cell/kernel:0": kernel,
+                        f"{name}/lstm_cell/recurrent_kernel:0": recurrent,
+                        f"{name}/lstm_cell/bias:0": bias})
+    if "embedding.weight" in sd:
+        out["embeddings" if style == "flat" else "embedding/embeddings:0"] = sd["embedding.weight"]
+    if "head.weight" in sd:
+        if style == "flat":
+            out.update(dense_kernel=sd["head.weight"].T, dense_bias=sd["head.bias"])
+        else:
+            out.update({"dense/kernel:0": sd["head.weight"].T, "dense/bias:0": sd["head.bias"]})
+    import json
+    out["meta"] = np.array(json.dumps({"vocab": model.config.vocab, "tags": model.config.tags}))
+    return out
+
+
+def same_trace(a, b, inputs=TEXT, tol=0.0):
+    ta, tb = a.trace(inputs), b.trace(inputs)
+    for n in "figoch":
+        np.testing.assert_allclose(getattr(ta, n), getattr(tb, n), rtol=tol, atol=tol)
+    if ta.probs is not None:
+        np.testing.assert_allclose(ta.probs, tb.probs, rtol=tol, atol=tol)
+
+
+# ---- load_any ----------------------------------------------------------------------------
+
+def test_load_any_reads_pysim_and_torch_files_like_load():
+    m = word_model()
+    same_trace(m, load_any(to_bytes(m)))
+    bare = {k[len("lstm."):] if k.startswith("lstm.") else k: v for k, v in state_dict(m).items()
+            if k.startswith("lstm.")}
+    m2 = load_any(npz(**bare))
+    assert m2.config.vocab is None and m2.config.num_layers == 2
+
+
+@pytest.mark.parametrize("style", ["nested", "flat"])
+def test_load_any_reads_keras_names(style):
+    m = word_model(L=2 if style == "nested" else 1)
+    arrays = keras_arrays(m, style)
+    assert is_keras(arrays) and not is_keras(read_npz(to_bytes(m)))
+    k = load_any(npz(**arrays))
+    assert k.meta["source"] == "keras"
+    assert k.config == m.config
+    same_trace(m, k, tol=1e-15)  # one bias add moves a last bit at most
+
+
+def test_keras_layers_stack_in_naming_order():
+    m = Model.random(Config(3, 4, 3, vocab=None, tags=None), seed=4)
+    arrays = {}
+    names = ["lstm", "lstm_1", "lstm_2"]
+    sd = state_dict(m)
+    for k, name in enumerate(names):
+        arrays[f"{name}/kernel:0"] = sd[f"lstm.weight_ih_l{k}"].T
+        arrays[f"{name}/recurrent_kernel:0"] = sd[f"lstm.weight_hh_l{k}"].T
+        arrays[f"{name}/bias:0"] = sd[f"lstm.bias_ih_l{k}"]
+    shuffled = {k: arrays[k] for k in reversed(list(arrays))}  # file order must not matter
+    k = load_any(npz(**shuffled))
+    assert k.meta["keras_layers"] == names
+    same_trace(m, k, inputs=np.random.default_rng(0).standard_normal((5, 3)))
+
+
+def test_keras_without_bias_and_head():
+    m = Model.random(Config(3, 2, 1, vocab=None, tags=None), seed=1)
+    for layer in m.layers:
+        layer.b[:] = 0
+    sd = state_dict(m)
+    k = load_any(npz(kernel=sd["lstm.weight_ih_l0"].T, recurrent_kernel=sd["lstm.weight_hh_l0"].T))
+    same_trace(m, k, inputs=np.ones((4, 3)))
+    assert k.head_W is None
+
+
+@pytest.mark.parametrize("arrays, message", [
+    ({"lstm/kernel:0": np.zeros((3, 16)), "lstm/recurrent_kernel:0": np.zeros((4, 12))},
+     "recurrent_kernel has shape (4, 12), expected (H, 4H)"),
+    ({"lstm/kernel:0": np.zeros((3, 12)), "lstm/recurrent_kernel:0": np.zeros((4, 16))},
+     "kernel has shape (3, 12), expected (input, 16)"),
+    ({"lstm/recurrent_kernel:0": np.zeros((4, 16))}, "an LSTM layer has kernel"),
+    ({"dense/kernel:0": np.zeros((4, 3))}, "no Keras LSTM layer"),
+    ({"conv/kernel:0": np.zeros((4, 3)), "lstm/kernel:0": np.zeros((3, 16)),
+      "lstm/recurrent_kernel:0": np.zeros((4, 16))}, "is not an LSTM"),
+    ({"kernel": np.zeros((3, 16)), "recurrent_kernel": np.zeros((4, 16)), "weird": np.zeros(2)},
+     "not a Keras weight name"),
+    ({"kernel": np.full((3, 16), np.nan), "recurrent_kernel": np.zeros((4, 16))},
+     "NaN or infinity"),
+    ({"kernel": np.zeros((3, 16), dtype=np.int32), "recurrent_kernel": np.zeros((4, 16))},
+     "expected floating point"),
+    ({"kernel": np.zeros((3, 16)), "recurrent_kernel": np.zeros((4, 16)),
+      "embeddings": np.zeros((5, 2))}, "embedding.weight"),
+])
+def test_bad_keras_files_are_refused_with_the_reason(arrays, message):
+    with pytest.raises(ModelFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_any(npz(**arrays))
+
+
+def test_load_any_refuses_garbage():
+    with pytest.raises(ModelFileError, match="not a model file"):
+        load_any(b"garbage")
+
+
+# ---- hand-tagged sentences --------------------------------------------------------------
+
+def test_parse_tagged():
+    assert live.parse_tagged("arrive Beijing/destination on November 2nd") == (
+        ["arrive", "Beijing", "on", "November", "2nd"], ["O", "destination", "O", "O", "O"])
+    assert live.parse_tagged("open 24/7 a/b/X") == (["open", "24/7", "a/b"], ["O", "O", "X"])
+    assert live.format_tagged(*live.parse_tagged("go to Paris/destination")) == \
+        "go to Paris/destination"
+    with pytest.raises(ValueError, match="Type a sentence"):
+        live.parse_tagged("   ")
+
+
+# ---- training through the Session ---------------------------------------------------------
+
+def test_training_switches_the_session_to_the_model_being_trained():
+    s = api.Session()
+    st = s.train_setup({"task": "memory", "optimizer": "adam", "lr": 0.02})
+    assert s.info()["name"] == st["name"] == "trained: memory"
+    assert "being trained in your browser on memory" in s.info()["description"]
+    out = s.train_chunk(5, {"evaluate": False})
+    assert [r["step"] for r in out["records"]] == [1, 2, 3, 4, 5]
+    assert out["held_out"] is None and out["evaluated"] is False
+    out = s.train_chunk(0)  # evaluation only
+    assert out["steps"] == 5 and out["records"] == [] and out["held_out"]["examples"] == 400
+    assert "step 5" in s.info()["description"]
+    # another preset and back: the trained model is kept under its name
+    s.set_preset("beijing")
+    assert s.train_status()["info"]["name"] == "trained: memory"  # the trained model's info
+    assert s.train_status()["info"] == {**s.set_preset("trained: memory")}
+    assert s.model is s.training.trainer.model
+    # the exported file is the model, and so is the trace
+    m = load_any(s.train_export())
+    same_trace(m, s.model, inputs="A x y ?")
+    assert m.meta["training"]["steps"] == 5
+
+
+def test_training_beijing_reaches_full_held_out_accuracy_and_tags_the_article():
+    s = api.Session()
+    s.train_setup({"task": "beijing"})
+    for _ in range(30):
+        out = s.train_chunk(20)
+        if out["held_out"]["accuracy"] == 1.0:
+            break
+    assert out["held_out"]["accuracy"] == 1.0
+    tags = s.model.config.tags
+    for sentence, tag in (("arrive Beijing on November 2nd", "destination"),
+                          ("leave Beijing on November 2nd", "departure")):
+        probs = s.trace(sentence)["probs"]
+        assert tags[int(np.argmax(probs[1]))] == tag
+
+
+def test_learning_rate_and_optimizer_change_live():
+    s = api.Session()
+    s.train_setup({"task": "memory"})
+    s.train_chunk(2, {"lr": 0.005, "evaluate": False})
+    assert s.training.trainer.optimizer.lr == 0.005
+    s.train_chunk(2, {"optimizer": "sgd", "lr": 0.1, "evaluate": False})
+    assert type(s.training.trainer.optimizer).__name__ == "SGD"
+    assert s.training.trainer.steps == 4
+    for bad in ({"lr": -1}, {"lr": "abc"}, {"optimizer": "rmsprop"}, {"task": "nope"}):
+        with pytest.raises(ValueError):
+            s.train_chunk(1, dict(bad))
+
+
+def test_hand_tagged_sentences_join_training_and_grow_the_vocabulary():
+    s = api.Session()
+    with pytest.raises(ValueError, match="Unknown tag"):
+        s.train_add("arrive Beijing/city", "beijing")
+    st = s.train_add("arrive Zork/destination on November 2nd", "beijing")
+    assert st["sentences"] == ["arrive Zork/destination on November 2nd"]
+    s.train_setup({"task": "beijing"})
+    task = s.training.trainer.task
+    assert task.train.count((["arrive", "Zork", "on", "November", "2nd"],
+                             ["O", "destination", "O", "O", "O"])) == live.USER_REPEAT
+    assert "zork" in s.model.config.vocab
+    # a sentence added while training: new words get embedding rows at once
+    V = len(s.model.config.vocab)
+    s.train_chunk(2, {"evaluate": False})
+    s.train_add("leave Quuxville/departure tomorrow", "beijing")
+    assert len(s.model.config.vocab) == V + 1 and s.model.embedding.shape[0] == V + 1
+    assert s.training.trainer.optimizer.m["embedding"].shape == s.model.embedding.shape
+    s.train_chunk(3, {"evaluate": False})
+    assert s.trace("leave Quuxville")["unknown"].tolist() == [0, 0]
+    s.train_remove(-1)
+    assert len(s.train_status()["sentences"]) == 1
+    s.train_remove("all")
+    assert s.train_status()["sentences"] == []
+
+
+def test_training_on_my_sentences_only():
+    s = api.Session()
+    with pytest.raises(ValueError, match="at least one tagged sentence"):
+        s.train_setup({"task": "mine"})
+    s.train_add("the cat/animal sat on the mat/thing", "mine")
+    s.train_add("a dog/animal ran", "mine")
+    st = s.train_setup({"task": "mine"})
+    assert st["tags"] == ["O", "animal", "thing"]
+    for _ in range(20):
+        out = s.train_chunk(10)
+    assert out["held_out_is_train"] and out["held_out"]["accuracy"] == 1.0
+
+
+def test_divergence_is_caught_and_the_model_before_it_kept():
+    s = api.Session()
+    s.train_setup({"task": "beijing", "optimizer": "sgd", "lr": 1e300})
+    before = {k: v.copy() for k, v in s.model.parameters().items()}
+    out = s.train_chunk(10)
+    assert "diverged" in out["diverged"] and out["steps"] == 0 and out["records"] == []
+    for k, v in s.model.parameters().items():
+        np.testing.assert_array_equal(v, before[k])
+    assert np.isfinite(s.trace(TEXT)["probs"]).all()
+
+
+def test_a_nan_loss_rolls_back_to_before_the_update_that_caused_it():
+    s = api.Session()
+    s.train_setup({"task": "memory"})
+    s.train_chunk(3, {"evaluate": False})
+    good = {k: v.copy() for k, v in s.model.parameters().items()}
+    s.train_chunk(1, {"evaluate": False})  # step 4: its weights are then poisoned
+    s.model.layers[0].W[0, 0] = np.nan
+    out = s.train_chunk(5, {"evaluate": False})
+    assert "the loss became nan at step 5" in out["diverged"]
+    assert out["steps"] == 3 and out["records"] == []
+    for k, v in s.model.parameters().items():
+        np.testing.assert_array_equal(v, good[k])
+    assert [r["step"] for r in s.training.trainer.history] == [1, 2, 3]
+
+
+# ---- gradient flow and model files ----------------------------------------------------------
+
+def test_gradient_flow_is_rnn_compare():
+    s = api.Session("memory")
+    text = presets.default_text("memory")
+    out = s.gradient_flow(text)
+    lstm, plain = rnn.compare(presets.load("memory"), text.split())
+    np.testing.assert_array_equal(out["lstm"], lstm)
+    np.testing.assert_array_equal(out["rnn"], plain)
+    assert out["tokens"] == text.split() and out["target"] in ("A", "B")
+    assert plain[0] / plain[-1] < 1e-3 * lstm[0] / lstm[-1]  # the RNN's vanishes, not the LSTM's
+
+
+def test_gradient_flow_for_vector_models_and_models_without_head():
+    vec = Model.random(Config(5, 3, 1, vocab=None, tags=["O", "X"]), seed=2)
+    out = live.gradient_flow(vec, "any words at all")
+    x = api.word_vectors("any words at all".split(), 5)
+    lstm, plain = rnn.compare(vec, x)
+    np.testing.assert_array_equal(out["lstm"], lstm)
+    with pytest.raises(ValueError, match="no softmax head"):
+        live.gradient_flow(Model.random(Config(5, 3, 1), seed=2), "a b")
+
+
+def test_session_load_model_reports_and_lists_the_file():
+    s = api.Session()
+    m = word_model(L=1, H=5, D=3)
+    info = s.load_model(npz(**keras_arrays(m)), "my keras.npz")
+    assert info["name"] == "file: my keras.npz" and info["format"] == "keras"
+    assert (info["layers"], info["hidden"], info["input"], info["vocab"]) == (1, 5, 3, 7)
+    assert info["tags"] == ["O", "destination", "departure"] and info["head"]
+    s.set_preset("beijing")
+    assert s.set_preset("file: my keras.npz")["hidden"] == 5
+    before = s.model
+    for bad in (b"garbage", npz(x=np.zeros(3))):
+        with pytest.raises(ModelFileError):
+            s.load_model(bad, "bad.npz")
+        assert s.model is before

@@ -1,0 +1,163 @@
+"""Faults: a missing or damaged file, and a worker that crashes mid-trace.
+
+Each test loads a fresh page (a fresh context: no service worker, no HTTP cache), breaks one
+thing with a route, and checks that the page says what broke (the file and the HTTP status or
+the reason), keeps the prerendered or last trace on screen and usable, and that Retry starts
+Python again. The only console errors allowed are those of the deliberate fault.
+
+The crash: an uncaught exception inside the worker while it handles a trace request, which is
+what any bug in worker.js or in Pyodide's JS glue looks like to the page (an `error` event on
+the Worker). It is thrown from outside, through the DevTools protocol (Playwright's
+worker.evaluate wraps the worker's onmessage); the product has no test hook for it.
+"""
+from __future__ import annotations
+
+import pytest
+
+from pysim import api, presets
+from tests.conftest import new_page
+
+pytestmark = pytest.mark.e2e
+
+DEFAULT = presets.default_text(presets.NAMES[0]).split()
+LOAD_ERRORS = ["Failed to load resource", "could not load"]  # the fault's own console noise
+
+
+@pytest.fixture
+def page(browser):
+    page = new_page(browser)
+    yield page
+    page.watch.check()
+    page.context.close()
+
+
+def error_panel(page):
+    page.wait_for_function("!document.getElementById('pysim-error').hidden", timeout=30_000)
+    assert page.is_visible("#pysim-retry")
+    text = page.inner_text("#pysim-error-text")
+    print(f"\nerror panel: {text}\nstatus: {page.inner_text('#pysim-status-text')}")
+    return text
+
+
+def wait_python(page):
+    page.wait_for_function("window.pysim.state().ready", timeout=60_000)
+
+
+def bokeh(page, name, key):
+    return page.evaluate(f"Bokeh.documents.at(-1).get_model_by_name('{name}').{key}")
+
+
+def assert_trace_usable(page, tokens):
+    """The trace on screen is intact and can still be stepped and scrubbed."""
+    assert page.evaluate("window.pysim.state().tokens") == tokens
+    assert bokeh(page, "tokens", "data.token") == tokens
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Home")
+    page.wait_for_function("window.pysim.state().t === 0")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("window.pysim.state().t === 1")
+    assert bokeh(page, "curtain_f", "left") == 1.5
+    # drag the step slider to its end
+    handle = page.locator(".bk-Slider .noUi-handle").first
+    track = page.locator(".bk-Slider .noUi-base").first.bounding_box()
+    h = handle.bounding_box()
+    page.mouse.move(h["x"] + h["width"] / 2, h["y"] + h["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(track["x"] + track["width"] + 20, h["y"] + h["height"] / 2, steps=5)
+    page.mouse.up()
+    page.wait_for_function(f"window.pysim.state().t === {len(tokens) - 1}")
+
+
+def missing(page, server, pattern, file):
+    page.watch.allowed += LOAD_ERRORS
+    page.route(pattern, lambda route: route.fulfill(status=404, body="not here"))
+    page.goto(server)
+    text = error_panel(page)
+    assert f"could not load {file}" in text and "HTTP 404" in text, text
+    status = page.inner_text("#pysim-status")
+    assert "not running" in status and file in status and "404" in status, status
+    assert_trace_usable(page, DEFAULT)
+
+
+def test_a_missing_wheel_is_named(page, server):
+    missing(page, server, "**/pyodide/pysim-*.whl", "pysim-")
+
+
+def test_a_missing_wasm_is_named_and_retry_recovers(page, server):
+    pattern = "**/pyodide/pyodide.asm.wasm"
+    missing(page, server, pattern, "pyodide.asm.wasm")
+    # the file is back: Retry starts Python and traces the text on screen again
+    page.unroute(pattern)
+    page.click("#pysim-retry")
+    assert page.is_hidden("#pysim-error")
+    wait_python(page)
+    page.evaluate("window.pysim.ready")
+    assert "Python ready" in page.inner_text("#pysim-status")
+    page.evaluate("window.pysim.setText('leave Beijing')")
+    assert page.evaluate("window.pysim.state().tokens") == ["leave", "Beijing"]
+
+
+def test_a_damaged_wheel_fails_its_sha256(page, server):
+    page.watch.allowed += LOAD_ERRORS + ["integrity", "digest"]
+    page.route("**/pyodide/pysim-*.whl", lambda route: route.fulfill(
+        status=200, body=b"PK\x03\x04 not really a wheel" * 100, content_type="application/zip"))
+    page.goto(server)
+    text = error_panel(page)
+    assert "could not load pysim-" in text and "sha256 does not match" in text, text
+    assert_trace_usable(page, DEFAULT)
+
+
+def test_a_damaged_wasm_is_reported_not_awaited_forever(page, server):
+    # Pyodide itself only logs this ("wasm instantiation failed!") and never settles
+    page.watch.allowed += LOAD_ERRORS
+    page.route("**/pyodide/pyodide.asm.wasm", lambda route: route.fulfill(
+        status=200, body=b"\0asm garbage" * 1000, content_type="application/wasm"))
+    page.goto(server)
+    text = error_panel(page)
+    assert "could not load pyodide.asm.wasm" in text and "not valid WebAssembly" in text, text
+    assert_trace_usable(page, DEFAULT)
+
+
+def test_a_missing_worker_script(page, server):
+    page.watch.allowed += LOAD_ERRORS
+    page.route("**/worker.js", lambda route: route.fulfill(status=404, body="not here"))
+    page.goto(server)
+    text = error_panel(page)
+    assert "the Python worker stopped" in text and "worker.js" in text, text
+    assert_trace_usable(page, DEFAULT)
+
+
+def test_a_worker_crash_mid_trace_keeps_the_trace_and_retry_traces_again(page, server):
+    page.watch.allowed += ["simulated crash"]
+    preset = presets.NAMES[1]
+    first, second = "leave Beijing", "arrive Beijing on November 2nd"
+    page.goto(server)
+    page.evaluate("window.pysim.ready")
+    page.evaluate("p => window.pysim.setPreset(p)", preset)
+    page.evaluate("t => window.pysim.setText(t)", first)
+    (worker,) = [w for w in page.workers if w.url.split("?")[0].endswith("/worker.js")]
+    worker.evaluate("""() => {
+      const handle = self.onmessage;
+      self.onmessage = (ev) => {
+        if (ev.data.method === "trace") throw new Error("simulated crash in the worker");
+        return handle(ev);
+      };
+    }""")
+    err = page.evaluate("t => window.pysim.setText(t).then(() => 'traced', e => e.message)", second)
+    assert "the Python worker stopped" in err and "simulated crash" in err
+    text = error_panel(page)
+    assert "simulated crash" in text and "Retry" in page.inner_text("#pysim-error")
+    assert "not running" in page.inner_text("#pysim-status")
+    # nothing already shown is lost
+    state = page.evaluate("window.pysim.state()")
+    assert state["tokens"] == first.split() and state["preset"] == preset
+    assert_trace_usable(page, first.split())
+    # Retry: a new worker, the chosen model again, and the interrupted text traced
+    page.click("#pysim-retry")
+    page.wait_for_function(f"window.pysim.state().ready && window.pysim.state().text === {second!r}",
+                           timeout=60_000)
+    state = page.evaluate("window.pysim.state()")
+    assert state["tokens"] == second.split() and state["preset"] == preset
+    want = api.trace_json(presets.load(preset), second)
+    assert state["layers"][0]["c"][-1] == pytest.approx(want["layers"][0]["c"][-1], abs=1e-12)
+    assert page.is_hidden("#pysim-error")

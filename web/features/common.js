@@ -1,0 +1,49 @@
+// Helpers shared by the training and model-file features (not a feature itself).
+
+/** Download data (string, Uint8Array or Blob) as a file: a Blob URL and a temporary <a download>,
+ *  created here (no inline handler, nothing the CSP forbids). */
+export function download(data, filename, type = "application/octet-stream") {
+  const blob = data instanceof Blob ? data : new Blob([data], { type });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  a.rel = "noopener";
+  a.hidden = true;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30000);
+}
+
+/** A file-name-safe version of a model name ("trained: beijing" -> "trained-beijing"). */
+export const safeName = (s) => String(s).replace(/\.npz$/i, "").replace(/[^\w.-]+/g, "-")
+  .replace(/^-+|-+$/g, "").slice(0, 60) || "model";
+
+/** The worker now holds model info.name as its current model (loaded or being trained): list it
+ *  in the page's Model menu, select it there without triggering a preset load, and say so in the
+ *  status line. The caller retraces. */
+export function showModel({ ctl, views }, info) {
+  const name = info.name;
+  if (!ctl.boot.presets[name]) ctl.boot.presets[name] = { text: ctl.text, description: info.description };
+  ctl.boot.presets[name].description = info.description;
+  const sel = views.w.preset;
+  const values = sel.options.map((o) => (Array.isArray(o) ? o[0] : o));
+  ctl.guard = true;
+  try {
+    if (!values.includes(name)) sel.options = [...sel.options, name];
+    sel.value = name;
+  } finally {
+    ctl.guard = false;
+  }
+  ctl.preset = name;
+  ctl.status.model(info);
+}
+
+/** Which tab of the panels is open (its TabPanel name), or "". */
+export function activeTab(m) {
+  let tabs;
+  try { tabs = m("panels"); } catch { return ""; }
+  const panel = tabs.tabs[tabs.active];
+  return panel ? panel.name || "" : "";
+}

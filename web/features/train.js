@@ -1,0 +1,269 @@
+// Training in the browser (web/panels/train.py). pysim's Trainer lives in the worker
+// (Session.train_setup / train_chunk, pysim/live.py); this module calls train_chunk again and
+// again, a few updates at a time, so the worker still answers traces in between and Pause takes
+// effect as soon as the chunk in flight returns (~0.1 s). After each chunk the current sentence
+// is traced again, so the views above show the gates of the model as it learns.
+
+import { activeTab, download, safeName, showModel } from "./common.js";
+
+const CHUNK_MS = 150;          // aim for chunks of about this much training (pause latency)
+const MAX_CHUNK = 200;         // pysim.live.MAX_CHUNK
+const EVAL_EVERY_S = 0.3;      // held-out evaluation after this much training time
+const DEFAULT_LR = { adam: "0.02", sgd: "0.5" };
+const pct = (x) => `${(100 * x).toFixed(1)}%`;
+
+let pauseHook = async () => {};
+/** Pause training if it runs (other features call this before they change the model). */
+export const pauseTraining = () => pauseHook();
+
+export function install(ctx) {
+  const { ctl, m, bridge, showMessage } = ctx;
+  const w = Object.fromEntries(["train_task", "train_optimizer", "train_lr", "train_start",
+    "train_pause", "train_reset", "train_download", "train_status", "train_sentence", "train_add",
+    "train_remove", "train_clear", "train_sentences"].map((k) => [k.slice(6), m(k)]));
+  const curve = m("train_curve"), held = m("train_heldout");
+  const xRanges = [m("train_loss_fig_x"), m("train_acc_fig_x")], lossY = m("train_loss_fig_y");
+
+  let status = null;        // the last status from Python (null: no model trained yet)
+  let run = null;           // {stop, done} while the loop runs
+  let chunk = 5;            // updates per call, adapted to CHUNK_MS
+  let history = { records: [], heldOut: [], chunks: [] };
+
+  // ---- display
+  const say = (text) => { w.status.text = text; };
+
+  function describe(st, extra = "") {
+    if (!st || !st.name) return "Not started.";
+    const rec = history.records[history.records.length - 1];
+    const parts = [`\u201c${st.name}\u201d at step ${st.steps}`, `${st.seconds.toFixed(1)} s of training`];
+    if (rec) parts.push(`last minibatch loss ${rec.loss.toFixed(4)}, accuracy ${pct(rec.accuracy)}`);
+    if (st.held_out) {
+      const last = history.heldOut.at(-1);
+      const where = (st.held_out_is_train ? "on your sentences" : "held out") +
+        (last && last.step !== st.steps ? ` (at step ${last.step})` : "");
+      parts.push(`${where}: accuracy ${pct(st.held_out.accuracy)} of ${st.held_out.tokens} words, ` +
+                 `${pct(st.held_out.sentence_accuracy)} of ${st.held_out.examples} sentences all right`);
+    }
+    return parts.join(" \u00b7 ") + (extra ? `. ${extra}` : ".");
+  }
+
+  function drawCurves() {
+    // one point per chunk (the chunk's mean): the curve stays light however long training runs
+    const c = history.chunks, h = history.heldOut;
+    curve.data = { step: c.map((x) => x.step), loss: c.map((x) => x.loss), accuracy: c.map((x) => x.accuracy) };
+    held.data = { step: h.map((x) => x.step), loss: h.map((x) => x.loss), accuracy: h.map((x) => x.accuracy) };
+    const last = Math.max(10, ...c.map((x) => x.step), ...h.map((x) => x.step));
+    for (const r of xRanges) r.setv({ start: 0, end: last });
+    const losses = [...c.map((x) => x.loss), ...h.map((x) => x.loss)].filter((x) => x > 0 && Number.isFinite(x));
+    if (losses.length) {
+      lossY.setv({ start: 10 ** Math.floor(Math.log10(Math.min(...losses))),
+                   end: 10 ** Math.ceil(Math.log10(Math.max(...losses, 1.01))) });
+    }
+  }
+
+  function listSentences(st) {
+    const s = (st && st.sentences) || [];
+    w.sentences.text = s.length
+      ? `Your sentences (${s.length}), word/tag marks a tagged word:\n` + s.map((x, k) => `${k + 1}. ${x}`).join("\n")
+      : "No sentences of your own yet.";
+  }
+
+  function buttons() {
+    const running = run !== null;
+    w.start.disabled = running;
+    w.pause.disabled = !running;
+    w.download.disabled = !(status && status.name);
+    w.start.label = running ? "Training\u2026"
+      : status && status.name && status.task === w.task.value && status.steps > 0
+        ? "\u25b6 Continue training" : "\u25b6 Start training";
+  }
+
+  function options() {
+    const lr = String(w.lr.value).trim();
+    return { optimizer: w.optimizer.value, lr: lr === "" ? null : Number(lr) };
+  }
+
+  // ---- Python calls
+  async function setup(opts) {
+    await pauseTraining();
+    await bridge.ready;
+    status = await bridge.call("train_setup", opts);
+    history = { records: [], heldOut: [], chunks: [] };
+    drawCurves();
+    showModel(ctx, status.info);
+    listSentences(status);
+    buttons();
+    say(describe(status, "A fresh, untrained model: press Start."));
+    await ctl.retrace(ctl.text).catch(() => {});
+    return status;
+  }
+
+  function record(res) {
+    const recs = res.records || [];
+    if (res.steps < (history.records.at(-1) || { step: 0 }).step) { // divergence rolled back
+      history.records = history.records.filter((r) => r.step <= res.steps);
+      history.chunks = history.chunks.filter((c) => c.step <= res.steps);
+      history.heldOut = history.heldOut.filter((h) => h.step <= res.steps);
+    }
+    history.records.push(...recs);
+    if (recs.length) {
+      const mean = (k) => recs.reduce((s, r) => s + r[k], 0) / recs.length;
+      history.chunks.push({ step: recs.at(-1).step, loss: mean("loss"), accuracy: mean("accuracy") });
+    }
+    if (res.evaluated && res.held_out && (!history.heldOut.length || history.heldOut.at(-1).step !== res.steps)) {
+      history.heldOut.push({ step: res.steps, ...res.held_out });
+    }
+    drawCurves();
+  }
+
+  /** The training loop: chunks until paused, diverged, `steps` more updates, or held-out accuracy
+   *  >= until. Resolves with why it stopped. The trace of the current sentence is requested just
+   *  before each chunk, so the page draws it while the worker trains. */
+  async function loop({ steps = Infinity, until = null } = {}) {
+    const me = { stop: false };
+    run = me;
+    buttons();
+    const first = status.steps;
+    let why = "paused";
+    let evalAt = status.held_out ? status.seconds : -Infinity; // training seconds at the last evaluation
+    const shown = () => ctl.preset === status.name;
+    const retrace = () => (shown() ? ctl.retrace(ctl.text).catch(() => {}) : Promise.resolve());
+    me.done = (async () => {
+      try {
+        if (!shown()) await ctl.setPreset(status.name); // train the model shown: show it again
+        while (!me.stop) {
+          const left = first + steps - status.steps;
+          if (left <= 0) { why = "steps"; break; }
+          const n = Math.min(chunk, left);
+          const evaluate = n === left || status.seconds - evalAt >= EVAL_EVERY_S;
+          const tracing = retrace(); // the model as of the previous chunk
+          const res = await bridge.call("train_chunk", n, { ...options(), evaluate });
+          await tracing;
+          // size the next chunk to ~CHUNK_MS of training (pause latency)
+          const ms = 1000 * res.chunk_seconds / Math.max(res.records.length, 1);
+          chunk = Math.max(1, Math.min(MAX_CHUNK, Math.round(CHUNK_MS / Math.max(ms, 0.1))));
+          status = res;
+          if (res.evaluated) evalAt = res.seconds;
+          record(res);
+          if (shown()) ctl.status.model(res.info);
+          if (res.diverged) { why = "diverged"; break; }
+          say(describe(res));
+          if (until !== null && res.evaluated && res.held_out && res.held_out.accuracy >= until) {
+            why = "reached";
+            break;
+          }
+        }
+        if (why === "paused" && status.evaluated === false) {
+          // a last held-out evaluation, without any update (0 steps), so the numbers are current
+          status = await bridge.call("train_chunk", 0, { ...options(), evaluate: true });
+          record(status);
+        }
+        await retrace(); // the views show the model as training left it
+        if (why === "diverged") showMessage(status.diverged);
+      } catch (err) {
+        why = "error";
+        say(`Training stopped: ${err.message}`);
+        if (!err.user) throw err;
+      } finally {
+        run = null;
+        buttons();
+        if (why !== "error") {
+          const note = { paused: me.note || "Paused: Start continues.", diverged: status.diverged, steps: "",
+                         reached: `Held-out accuracy reached ${pct(until ?? 1)}.` }[why];
+          say(describe(status, note));
+        }
+      }
+      return why;
+    })();
+    return me.done;
+  }
+
+  async function pause() {
+    if (!run) return;
+    run.stop = true;
+    await run.done.catch(() => {});
+  }
+  pauseHook = pause;
+
+  async function start(opts = {}) {
+    await bridge.ready;
+    const t0 = performance.now(); // seconds: from here (a fresh model's setup included) to the stop
+    const task = opts.task ?? w.task.value;
+    if (opts.task) w.task.value = opts.task;
+    if (opts.optimizer) w.optimizer.value = opts.optimizer;
+    if (opts.lr !== undefined && opts.lr !== null) w.lr.value = String(opts.lr);
+    await pause();
+    if (opts.reset || !status || !status.name || status.task !== task) {
+      await setup({ task, ...options(), seed: opts.seed ?? 0 });
+    }
+    const steps0 = status.steps;
+    const why = await loop({ steps: opts.steps ?? Infinity, until: opts.until ?? null });
+    return { records: history.records.filter((r) => r.step > steps0), heldOut: [...history.heldOut],
+             steps: status.steps, seconds: (performance.now() - t0) / 1000, stopped: why,
+             diverged: status.diverged || "", name: status.name };
+  }
+
+  // ---- widgets
+  const quiet = (p) => p.catch((err) => { if (!err.superseded) say(err.message); });
+  w.start.on_event("button_click", () => quiet(start()));
+  w.pause.on_event("button_click", () => quiet(pause()));
+  w.reset.on_event("button_click", () => quiet(setup({ task: w.task.value, ...options() })));
+  w.download.on_event("button_click", () => quiet((async () => {
+    const bytes = await bridge.call("train_export");
+    download(bytes, `pysim-${safeName(status.name)}-step${status.steps}.npz`);
+  })()));
+  w.optimizer.property("value").change.connect(() => {
+    const other = w.optimizer.value === "adam" ? "sgd" : "adam";
+    if (String(w.lr.value).trim() === DEFAULT_LR[other]) w.lr.value = DEFAULT_LR[w.optimizer.value];
+  });
+  w.task.property("value").change.connect(() => {
+    buttons();
+    if (status && status.name && status.task !== w.task.value) {
+      quiet(pause().then(() => say(describe(status, `Start trains a fresh model on ${w.task.value}.`))));
+    }
+  });
+  // the user picks another model in the page's Model menu: training pauses at once
+  ctx.views.w.preset.property("value").change.connect(() => {
+    if (!ctl.guard && run && status && ctx.views.w.preset.value !== status.name) {
+      run.stop = true;
+      run.note = "Paused: the page shows another model now; Start continues training (and shows " +
+        "the trained model again).";
+    }
+  });
+
+  async function addSentence(text) {
+    await bridge.ready;
+    const st = await bridge.call("train_add", text, w.task.value);
+    listSentences(st);
+    if (status) status = { ...status, sentences: st.sentences };
+    return st.sentences;
+  }
+  w.add.on_event("button_click", () => {
+    addSentence(w.sentence.value_input ?? w.sentence.value).then(() => {
+      w.sentence.setv({ value: "", value_input: "" });
+    }, (err) => say(`Not added: ${err.message}`));
+  });
+  w.remove.on_event("button_click", () => quiet(bridge.call("train_remove", -1).then(listSentences)));
+  w.clear.on_event("button_click", () => quiet(bridge.call("train_remove", "all").then(listSentences)));
+  // opening the tab generates the task's corpus in the worker, so Start does not wait for it
+  const prepare = () => {
+    if (activeTab(m) === "panel_train" && ctl.isReady && !run) {
+      bridge.call("train_status", w.task.value).catch(() => {});
+    }
+  };
+  try { m("panels").property("active").change.connect(prepare); } catch { /* no tabs */ }
+  w.task.property("value").change.connect(prepare);
+  buttons();
+
+  return {
+    /** Train: {task, steps, lr, optimizer, until (held-out accuracy to stop at), reset, seed}.
+     *  A new task (or reset) starts a fresh model; otherwise training continues. Resolves when
+     *  it stops: {records, heldOut, steps, seconds, stopped, diverged, name}. */
+    train: (opts) => start(opts || {}),
+    pauseTraining: () => pause(),
+    resetTraining: (opts = {}) => setup({ task: opts.task ?? w.task.value, ...options(), ...opts }),
+    addTrainingSentence: (text) => addSentence(text),
+    trainingStatus: () => ({ running: run !== null, ...(status || {}), records: [...history.records],
+                             heldOut: [...history.heldOut] }),
+  };
+}
