@@ -68,7 +68,7 @@ def panel() -> TabPanel:
 
     # the equations with this step's numbers, drawn on a canvas too: updating them costs no
     # page re-layout (a text widget re-laid out the page on every step, 10-30 ms)
-    eq_fig = figure(name="diagram_eq_fig", height=420, width=500, x_range=(0, 1),
+    eq_fig = figure(name="diagram_eq_fig", height=420, width=460, x_range=(0, 1),
                     y_range=(-13.5, 0.5), tools="", toolbar_location=None)
     eq_fig.axis.visible = False
     eq_fig.grid.visible = False
