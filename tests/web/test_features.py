@@ -14,21 +14,6 @@ pytestmark = pytest.mark.e2e
 TOL = 1e-12
 
 
-@pytest.fixture(scope="module")
-def page(browser, server):
-    page = new_page(browser)
-    page.goto(server)
-    page.evaluate("window.pysim.ready")
-    yield page
-    page.context.close()
-
-
-@pytest.fixture(autouse=True)
-def no_console_errors(page):
-    yield
-    page.watch.check()
-
-
 def bokeh(page, expr):
     return page.evaluate(f"(() => {{ const m = n => Bokeh.documents.at(-1).get_model_by_name(n); return {expr}; }})()")
 

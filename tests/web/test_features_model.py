@@ -12,7 +12,6 @@ import pytest
 
 from pysim import api, io as pio, presets, rnn
 from pysim.model import Config, Model
-from tests.conftest import new_page
 from tests.test_live import keras_arrays, npz, word_model
 
 pytestmark = pytest.mark.e2e
@@ -21,21 +20,6 @@ TAB = """name => { const t = Bokeh.documents.at(-1).get_model_by_name('panels');
   t.active = t.tabs.findIndex(p => p.name === name); }"""
 MODEL = "name => Bokeh.documents.at(-1).get_model_by_name(name)"
 LOAD = "async ([b, name]) => window.pysim.loadModel(new Uint8Array(b), name)"
-
-
-@pytest.fixture(scope="module")
-def page(browser, server):
-    page = new_page(browser)
-    page.goto(server)
-    page.evaluate("window.pysim.ready")
-    yield page
-    page.context.close()
-
-
-@pytest.fixture(autouse=True)
-def no_console_errors(page):
-    yield
-    page.watch.check()
 
 
 def state(page):

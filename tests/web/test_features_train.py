@@ -28,12 +28,6 @@ def page(browser, server):
     page.context.close()
 
 
-@pytest.fixture(autouse=True)
-def no_console_errors(page):
-    yield
-    page.watch.check()
-
-
 def text_of(page, name):
     return page.evaluate(f"({MODEL})({json.dumps(name)}).text")
 

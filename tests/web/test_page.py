@@ -51,12 +51,6 @@ def page(browser, server):
     page.context.close()
 
 
-@pytest.fixture(autouse=True)
-def no_console_errors(page):
-    yield
-    page.watch.check()
-
-
 @pytest.fixture
 def ready(page):
     """The page with Python ready (releases the held-back wasm if a test before did not)."""

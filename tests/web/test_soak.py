@@ -12,7 +12,6 @@ import time
 
 import pytest
 
-from tests.conftest import new_page
 
 pytestmark = pytest.mark.e2e
 
@@ -45,15 +44,6 @@ SOAK = """async ([steps, perFrame, texts]) => {
 RETRACE = """async ([n, texts]) => {
   for (let i = 0; i < n; i++) await window.pysim.setText(texts[i % texts.length] + " " + (i % 5));
 }"""
-
-
-@pytest.fixture(scope="module")
-def page(browser, server):
-    page = new_page(browser)
-    page.goto(server)
-    page.evaluate("window.pysim.ready")
-    yield page
-    page.context.close()
 
 
 def js_heap(page, cdp):

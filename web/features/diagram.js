@@ -90,7 +90,9 @@ export function install({ ctl, m, at }) {
       colour: [COLOURS.f, COLOURS.i, COLOURS.g, COLOURS.o, COLOURS.c, COLOURS.c, "#333333",
                "#000000", "#333333"],
     };
-    fig.title.text = `LSTM unit ${u}${tr.L > 1 ? ` of layer ${l}` : ""} at step ${t}: valves open 0 (closed) \u2026 1 (open), line widths show what flows`;
+    // no step number in the title: a title that changes every step re-lays out the figure
+    const title = `LSTM unit ${u}${tr.L > 1 ? ` of layer ${l}` : ""}: valves open 0 (closed) \u2026 1 (open), line widths show what flows`;
+    if (fig.title.text !== title) fig.title.text = title;
     const lines = equations(v, tr.tokens[t], t, u, l, clamped);
     eq.data = { y: lines.map((_, k) => -k), line: lines };
   }
