@@ -522,6 +522,9 @@ const drawn = (async () => {
   for (const feature of FEATURES) Object.assign(window.pysim, feature.install(ctx) || {});
   await afterPaint();
   performance.mark("pysim:drawn");
+  // the tab panels are laid out after the first paint of the main views (page.py hides them)
+  const panels = doc.get_model_by_name("panels");
+  if (panels) panels.visible = true;
 })();
 drawn.catch((err) => showError(`the page could not be drawn: ${err.message}`, () => location.reload()));
 

@@ -206,7 +206,8 @@ def build_layout(presets, default_preset, default_text, article):
         row(heat["g"], heat["c"], heat["h"], sizing_mode="stretch_width"),
         row(_unit_lines(unit_lines, x_range), _probs(probs, x_range),
             sizing_mode="stretch_width"),
-        *([Tabs(name="panels", tabs=[make() for make in PANELS], sizing_mode="stretch_width")]
+        *([Tabs(name="panels", tabs=[make() for make in PANELS], sizing_mode="stretch_width",
+               visible=False)]
           if PANELS else []),
         sizing_mode="stretch_width", name="pysim_root",
     )
