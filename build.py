@@ -152,9 +152,15 @@ def build_pysim_wheel(out: Path, lock: dict) -> str:
         # fixed zip timestamps: the same sources give the same wheel, hence the same build id
         # (the service worker's cache survives a rebuild that changed nothing)
         reproducible = {**os.environ, "SOURCE_DATE_EPOCH": "315532800"}
+        # from a copy of the sources: setuptools writes build/ and *.egg-info next to them,
+        # and two builds at once (tests and benchmarks) must not collide
+        src = tmp / "src"
+        src.mkdir()
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy(ROOT / name, src / name)
+        shutil.copytree(ROOT / "pysim", src / "pysim", ignore=shutil.ignore_patterns("__pycache__"))
         run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-             "-w", str(tmp / "wheel"), str(ROOT)], env=reproducible)
-        shutil.rmtree(ROOT / "build", ignore_errors=True)
+             "-w", str(tmp / "wheel"), str(src)], env=reproducible)
         (wheel,) = (tmp / "wheel").glob("pysim-*.whl")
         trimmed = dict(lock, packages={k: lock["packages"][k] for k in PAGE_PACKAGES})
         (tmp / "wheel" / "pyodide-lock.json").write_text(json.dumps(trimmed))

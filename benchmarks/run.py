@@ -778,7 +778,9 @@ def main(argv=None) -> int:
                                "errors": raw["errors"], "raw": raw}, indent=1))
     out.with_suffix(".md").write_text(table)
     title = (f"pysim benchmarks, {meta['date'][:10]}, {meta['profile']} run "
-             f"({cfg['runs']} runs), {os.cpu_count()} CPUs, Chromium {meta['chromium']}")
+             f"({cfg['runs']} runs), {os.cpu_count()} CPUs, Chromium {meta['chromium']}"
+             + (f"; other processes used {busy_elsewhere:.1f} CPUs" if busy_elsewhere is not None
+                else ""))
     out.with_suffix(".svg").write_text(svg_plot(metrics, title))
     print(table)
     if busy_elsewhere is not None:
