@@ -56,7 +56,7 @@ def model_bytes(H: int) -> bytes:
             return f.read()
 
 
-def _blocks(fn, blocks: int, min_s: float, warmup: bool = True):
+def timed_blocks(fn, blocks: int, min_s: float, warmup: bool = True):
     """Call fn repeatedly in `blocks` timed blocks of at least min_s seconds each, after one
     untimed warm-up block (warmup); per block, the mean time per call in ms."""
     out = []
@@ -84,7 +84,7 @@ def trace_times(cases, blocks: int = 5, min_s: float = 0.2, warmup: bool = True)
         assert d["shape"][1] == case["T"], d["shape"]
         out.append({**case, "model": model.meta.get("name", "beijing"), "H": model.config.hidden_size, "D": model.config.input_size,
                     "V": len(model.config.vocab), "K": len(model.config.tags),
-                    "ms": _blocks(lambda: trace_text(model, text), blocks, min_s, warmup)})
+                    "ms": timed_blocks(lambda: trace_text(model, text), blocks, min_s, warmup)})
     return out
 
 

@@ -14,22 +14,8 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 
-
-def _blocks(fn, blocks, min_s):
-    """`blocks` timed blocks of at least min_s s each, after an untimed warm-up block: ms per call."""
-    out = []
-    for _ in range(blocks + 1):
-        n, t0 = 0, time.perf_counter()
-        while True:
-            fn()
-            n += 1
-            dt = time.perf_counter() - t0
-            if dt >= min_s:
-                break
-        out.append(1000.0 * dt / n)
-    return out[1:]
+from pybench import timed_blocks  # the same timing loop as pysim's (this file's folder is on sys.path)
 
 
 def main(args):
@@ -53,7 +39,7 @@ def main(args):
 
             assert forward().shape == (1, T, K)
             results.append({**case, "dtype": str(dtype).replace("torch.", ""),
-                            "ms": _blocks(forward, args.get("blocks", 5), args.get("min_s", 0.2))})
+                            "ms": timed_blocks(forward, args.get("blocks", 5), args.get("min_s", 0.2))})
     return {"torch": torch.__version__, "threads": torch.get_num_threads(),
             "python": sys.version.split()[0], "results": results}
 

@@ -212,6 +212,15 @@ def _dim(name: str, n: int, limit: int, what: str) -> int:
     return n
 
 
+def _rows(arrays: dict, name: str, rows: str, cols: int, limit: int, what: str) -> np.ndarray:
+    """A (n, cols) float matrix whose row count n (e.g. the vocabulary size) comes from the file."""
+    a = arrays[name]
+    if a.ndim != 2:
+        raise ModelFileError(f"array '{name}': shape {a.shape}, expected ({rows}, {cols})")
+    n = _dim(name, a.shape[0], limit, what)
+    return _float(arrays, name, (n, cols))
+
+
 def _meta(arrays: dict) -> dict:
     if "meta" not in arrays:
         return {}
@@ -305,18 +314,11 @@ def from_arrays(arrays: dict, vocab=None, tags=None) -> Model:
 
     embedding = None
     if "embedding.weight" in arrays:
-        e = arrays["embedding.weight"]
-        if e.ndim != 2:
-            raise ModelFileError(f"array 'embedding.weight': shape {e.shape}, expected (V, {D})")
-        V = _dim("embedding.weight", e.shape[0], MAX_VOCAB, "vocabulary size")
-        embedding = _float(arrays, "embedding.weight", (V, D))
+        embedding = _rows(arrays, "embedding.weight", "V", D, MAX_VOCAB, "vocabulary size")
     head_W = head_b = None
     if "head.weight" in arrays:
-        hw = arrays["head.weight"]
-        if hw.ndim != 2:
-            raise ModelFileError(f"array 'head.weight': shape {hw.shape}, expected (K, {H})")
-        K = _dim("head.weight", hw.shape[0], MAX_TAGS, "number of tags")
-        head_W = _float(arrays, "head.weight", (K, H))
+        head_W = _rows(arrays, "head.weight", "K", H, MAX_TAGS, "number of tags")
+        K = head_W.shape[0]
         head_b = _float(arrays, "head.bias", (K,)) if "head.bias" in arrays else np.zeros(K)
     elif "head.bias" in arrays:
         raise ModelFileError("array 'head.bias': there is no 'head.weight' for it")
