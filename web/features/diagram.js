@@ -18,7 +18,7 @@ export function cellValues(tr, at, l, t, u) {
 
 export function equations(v, token, t, u, l, clamped) {
   const mark = (k) => (clamped.has(k) ? "   (clamped)" : "");
-  // combining marks (the tilde of C̃) take no column: pad by one more for each
+  // the combining tilde of C\u0303 takes no column on the canvas: pad one more for each
   const pad = (lhs) => lhs.padEnd(40 + (lhs.match(/\u0303/g) || []).length);
   const line = (lhs, value, k = "") => `${pad(lhs)} = ${num(value)}${mark(k)}`;
   return [
@@ -32,8 +32,9 @@ export function equations(v, token, t, u, l, clamped) {
     line("o_t = \u03c3(W_o\u00b7[h_{t\u22121}, x_t] + b_o)", v.o, "o"),
     line(`h_t = o_t \u00d7 tanh(C_t) = ${num(v.o)} \u00d7 tanh(${num(v.c)})`, v.h),
     "",
-    "The forget gate keeps f_t of the old memory; the input gate",
-    "lets in i_t of the candidate; the output gate shows o_t of it.",
+    "The forget gate keeps f_t of the old memory,",
+    "the input gate lets in i_t of the candidate,",
+    "the output gate shows o_t of the memory.",
   ];
 }
 
