@@ -68,3 +68,43 @@ def new_page(browser):
     page = context.new_page()
     page.watch = ConsoleWatch(page)
     return page
+
+
+# The step cursor of a figure (app.js draws it as HTML over the plot): where its parts are, in the
+# figure's data units (steps), read from the boxes the browser lays out.
+STEP_CURSOR = """name => {
+  const fig = Bokeh.documents.at(-1).get_model_by_name(name);
+  const view = Bokeh.index.get_one(fig);
+  const layer = view.canvas_view.overlays_el;
+  const origin = layer.getBoundingClientRect().left;
+  const x = (px) => Math.round(view.frame.x_scale.invert(px - origin) * 1000) / 1000;
+  const box = (kind) => layer.querySelector(`[data-cursor="${kind}_${name}"]`);
+  const now = box("now"), curtain = box("curtain").getBoundingClientRect();
+  return { curtain: x(curtain.left),
+           now: now ? [x(now.getBoundingClientRect().left), x(now.getBoundingClientRect().right)] : null };
+}"""
+
+
+def step_cursor(page, figure):
+    """{"curtain": left edge, "now": [left, right] or None} of a figure's step cursor, in steps."""
+    return page.evaluate(STEP_CURSOR, figure)
+
+
+# A heatmap's image (web/page.py: (H, T), row = unit) as a (T, H) list, or the probabilities
+# image ((K, T), tag k on row K-1-k) as (T, K).
+IMAGE = """([source, field]) => {
+  const img = Bokeh.documents.at(-1).get_model_by_name(source).data[field][0];
+  return { shape: img.shape, values: Array.from(img) };
+}"""
+
+
+def heatmap(page, field):
+    import numpy as np
+    got = page.evaluate(IMAGE, ["cells", field])
+    return np.array(got["values"]).reshape(got["shape"]).T
+
+
+def probs_image(page):
+    import numpy as np
+    got = page.evaluate(IMAGE, ["probs", "p"])
+    return np.array(got["values"]).reshape(got["shape"])[::-1].T

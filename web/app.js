@@ -3,6 +3,7 @@
 // No inline scripts, no CustomJS, no eval: the site runs under a strict CSP.
 
 import { FEATURES } from "./features/index.js";
+import { PlotOverlay, setBox } from "./features/overlay.js";
 
 // ---- boot data ------------------------------------------------------------------------------
 const byId = (id) => document.getElementById(id);
@@ -114,9 +115,54 @@ function traceToJson(tr) {
 
 // ---- views: the BokehJS models, looked up by name ---------------------------------------------
 const HEAT = ["f", "i", "o", "g", "c", "h"];
-const CURTAINS = [...HEAT, "tok", "unit", "probs"];
-const NOWS = [...HEAT, "tok", "probs"];
+// the figures with a step cursor: a frame around step t and a curtain over the steps after it
+// (how opaque: the token strip's words not read yet stay legible)
+const CURSORS = [...HEAT.map((k) => [`fig_${k}`, { now: true, veil: 0.9 }]),
+  ["tok_fig", { now: true, veil: 0.6 }], ["unit_fig", { now: false, veil: 0.9 }],
+  ["probs_fig", { now: true, veil: 0.9 }]];
+const LEGIBLE_STEPS = 60; // up to this many steps, words and dots are drawn (beyond, they overlap)
 const fmt = (x) => (Math.abs(x) < 0.005 ? "0" : x.toFixed(2));
+
+/** The step cursor of one figure, as HTML over the plot (features/overlay.js): a box clipped to
+ *  the plot's frame holds the frame around step t and the curtain after it. A step only changes
+ *  their `transform`: the compositor moves them, nothing is repainted, no canvas re-uploaded. */
+class StepCursor {
+  constructor(plotView, name, { now, veil }) {
+    this.t = 0;
+    this.overlay = new PlotOverlay(plotView);
+    this.clip = this.overlay.add((el, frame) => {
+      const { bbox, x_scale } = frame;
+      setBox(el, bbox.left, bbox.top, bbox.width + 1, bbox.height + 1); // + the last pixel row/column
+      if (!this.curtain) return; // add() places the clip box before its parts exist
+      this.x0 = x_scale.compute(0) - bbox.left;           // step 0's centre, in the clip box
+      this.dx = x_scale.compute(1) - x_scale.compute(0);  // pixels per step
+      setBox(this.curtain, 0, 0, bbox.width + 1, bbox.height + 1);
+      if (this.now) setBox(this.now, 0, 0, this.dx, bbox.height + 1);
+      this.move();
+    }, { overflow: "hidden" });
+    const part = (kind, style) => {
+      const el = document.createElement("div");
+      el.dataset.cursor = `${kind}_${name}`;
+      Object.assign(el.style, { position: "absolute", boxSizing: "border-box", willChange: "transform" }, style);
+      this.clip.append(el);
+      return el;
+    };
+    this.curtain = part("curtain", { background: `rgba(255, 255, 255, ${veil})` });
+    this.now = now ? part("now", { border: "2px solid #222" }) : null;
+    this.overlay.place();
+  }
+
+  move() {
+    const left = this.x0 + (this.t - 0.5) * this.dx; // step t's left edge
+    this.curtain.style.transform = `translateX(${left + this.dx}px)`;
+    if (this.now) this.now.style.transform = `translateX(${left}px)`;
+  }
+
+  place(t) {
+    this.t = t;
+    if (this.dx !== undefined) this.move();
+  }
+}
 
 class Views {
   constructor(doc) {
@@ -126,14 +172,20 @@ class Views {
       return model;
     };
     this.m = m;
-    this.src = { cells: m("cells"), tokens: m("tokens"), unit: m("unit_lines"), probs: m("probs") };
-    this.curtains = CURTAINS.map((k) => m(`curtain_${k}`));
-    this.nows = NOWS.map((k) => m(`now_${k}`));
+    this.src = { cells: m("cells"), tokens: m("tokens"), tokLabels: m("tok_labels"),
+                 unit: m("unit_lines"), probs: m("probs"), probLabels: m("prob_labels") };
+    this.ndarray = window.Bokeh.require("core/util/ndarray").ndarray; // what image glyphs take
+    this.PlainText = window.Bokeh.require("models/text/plain_text").PlainText;
+    this.cursors = CURSORS.map(([name, opts]) => new StepCursor(window.Bokeh.index.get_one(m(name)), name, opts));
     this.heat = HEAT.map((k) => m(`fig_${k}`));
     this.xRange = this.heat[0].x_range;
-    this.cmapC = m("cmap_c");
+    this.cmapC = [m("cmap_c"), m("cmap_c_bar")];
     this.unitFig = m("unit_fig");
+    this.unitDots = this.unitFig.renderers.filter((r) => r.name === "unit_dots");
+    this.tokFig = m("tok_fig");
     this.probsFig = m("probs_fig");
+    this.probsAxis = m("probs_axis");
+    this.probsTicks = m("probs_ticks");
     this.w = Object.fromEntries(["text", "preset", "back", "forward", "play", "reset", "scrub",
       "speed", "unit", "layer", "article_0", "article_1"].map((k) => [k, m(k)]));
   }
@@ -141,44 +193,73 @@ class Views {
   drawTrace(tr, layer, unit) {
     const { T, H, K } = tr;
     const n = T * H;
-    const cells = { t: new Float64Array(n), unit: new Float64Array(n), token: new Array(n) };
-    for (const k of ARRAYS) cells[k] = tr[k].slice(layer * n, (layer + 1) * n); // (T, H) of this layer
-    for (let t = 0, r = 0; t < T; t++) {
-      for (let u = 0; u < H; u++, r++) { cells.t[r] = t; cells.unit[r] = u; cells.token[r] = tr.tokens[t]; }
+    const steps = Array.from({ length: T }, (_, t) => t);
+    // the heatmaps are (H, T) images, row = unit, column = step; the trace is (T, H) per layer
+    const cells = { x: [-0.5], y: [-0.5], dw: [T], dh: [H],
+                    t: [Array(H).fill(steps)], token: [Array(H).fill(tr.tokens)],
+                    unit: [Array.from({ length: H }, (_, u) => Array(T).fill(u))] };
+    let cmax = 0;
+    for (const k of ARRAYS) {
+      const a = tr[k], img = new Float64Array(n), off = layer * n;
+      for (let t = 0; t < T; t++) for (let u = 0; u < H; u++) img[u * T + t] = a[off + t * H + u];
+      if (k === "c") for (let r = 0; r < n; r++) cmax = Math.max(cmax, Math.abs(img[r]));
+      cells[k] = [this.ndarray(img, { shape: [H, T] })];
     }
     this.src.cells.data = cells;
 
     const tags = tr.tags.length ? tr.tags : ["(no head)"];
-    const tok = { t: [], token: [], note: [], tag: [], tag_main: [], tag_o: [], p: [], colour: [] };
-    const probs = { t: [], tag: [], p: [], label_light: [], label_dark: [], token: [] };
+    const tok = { t: steps, token: [...tr.tokens], note: [], tag: [], p: [], colour: [] };
+    const words = { tag_main: [], tag_o: [] };
+    // tag probabilities: a (K, T) image, tag k on row K-1-k (the first tag on top)
+    const pimg = new Float64Array(K * T);
+    const labels = { t: [], y: [], label_light: [], label_dark: [] }; // numbers on short texts
     for (let t = 0; t < T; t++) {
       let best = 0;
       for (let k = 1; k < K; k++) if (tr.probs[t * K + k] > tr.probs[t * K + best]) best = k;
-      tok.t.push(t); tok.token.push(tr.tokens[t]);
       tok.note.push(tr.unknown[t] ? "<unk>" : "");
-      tok.tag.push(K ? tags[best] : "");
       const tag = K ? tags[best] : "";
-      tok.tag_main.push(best === 0 ? "" : tag); // the first tag ("O") is "nothing": shown in grey
-      tok.tag_o.push(best === 0 ? tag : "");
+      tok.tag.push(tag);
+      words.tag_main.push(best === 0 ? "" : tag); // the first tag ("O") is "nothing": in grey
+      words.tag_o.push(best === 0 ? tag : "");
       tok.p.push(K ? tr.probs[t * K + best] : NaN);
       tok.colour.push(tr.unknown[t] ? "#fde0dd" : "#eef3fa");
       for (let k = 0; k < K; k++) {
         const p = tr.probs[t * K + k];
-        probs.t.push(t); probs.tag.push(tags[k]); probs.p.push(p);
-        const label = T <= 40 ? fmt(p) : "";
-        probs.label_light.push(p > 0.55 ? label : ""); probs.label_dark.push(p > 0.55 ? "" : label);
-        probs.token.push(tr.tokens[t]);
+        pimg[(K - 1 - k) * T + t] = p;
+        if (T <= 40) { // numbers fit in the boxes
+          labels.t.push(t); labels.y.push(K - 1 - k);
+          labels.label_light.push(p > 0.55 ? fmt(p) : ""); labels.label_dark.push(p > 0.55 ? "" : fmt(p));
+        }
       }
     }
     this.src.tokens.data = tok;
-    this.probsFig.y_range.factors = [...tags].reverse();
-    this.src.probs.data = probs;
+    // words in the strip and dots on the unit's lines only while they can be told apart
+    const legible = T <= LEGIBLE_STEPS;
+    this.src.tokLabels.data = legible ? { t: steps, token: tok.token, note: tok.note, ...words }
+      : { t: [], token: [], note: [], tag_main: [], tag_o: [] };
+    const title = legible ? "tokens (current one framed; predicted tag below)"
+      : `tokens: ${T} words, too many to print (hover a box to read it; current one framed)`;
+    if (this.tokFig.title.text !== title) this.tokFig.title.text = title;
+    for (const dots of this.unitDots) if (dots.visible !== legible) dots.visible = legible;
+    const rows = Math.max(K, 1);
+    this.src.probs.data = K ? {
+      x: [-0.5], y: [-0.5], dw: [T], dh: [K], p: [this.ndarray(pimg, { shape: [K, T] })],
+      t: [Array(K).fill(steps)], token: [Array(K).fill(tr.tokens)],
+      tag: [Array.from({ length: K }, (_, j) => Array(T).fill(tags[K - 1 - j]))],
+    } : { x: [], y: [], dw: [], dh: [], p: [], t: [], tag: [], token: [] };
+    this.src.probLabels.data = labels;
+    this.probsFig.y_range.setv({ start: -0.5, end: rows - 0.5 });
+    const ticks = Array.from({ length: rows }, (_, j) => j);
+    if (String(this.probsTicks.ticks) !== String(ticks)) this.probsTicks.ticks = ticks;
+    // tick j is named by tag K-1-j, as plain text (a string would be parsed for TeX delimiters)
+    const names = ticks.map((j) => tags[rows - 1 - j]);
+    if (String(names) !== String(this.probsNames)) {
+      this.probsNames = names;
+      this.probsAxis.major_label_overrides = new Map(names.map((text, j) => [j, new this.PlainText({ text })]));
+    }
 
-    let cmax = 0;
-    for (let r = 0; r < n; r++) cmax = Math.max(cmax, Math.abs(cells.c[r]));
     cmax = Math.max(1, Math.ceil(cmax * 2) / 2);
-    this.cmapC.low = -cmax;
-    this.cmapC.high = cmax;
+    for (const mapper of this.cmapC) mapper.setv({ low: -cmax, high: cmax }); // image and colour bar
 
     this.xRange.setv({ start: -0.5, end: Math.max(T, 1) - 0.5 });
     for (const fig of this.heat) fig.y_range.setv({ start: -0.5, end: H - 0.5 });
@@ -200,13 +281,14 @@ class Views {
       }
     }
     this.src.unit.data = lines;
-    this.unitFig.y_range.setv({ start: lo - 0.05 * (hi - lo), end: hi + 0.05 * (hi - lo) });
+    // in whole halves (gates and h stay in -1..1): a retrace rarely changes the range, and so
+    // rarely repaints the plot's axes (see page.py)
+    this.unitFig.y_range.setv({ start: Math.floor(lo * 2) / 2 - 0.05, end: Math.ceil(hi * 2) / 2 + 0.05 });
     this.unitFig.title.text = `unit ${unit}${tr.L > 1 ? ` of layer ${layer}` : ""} over time: f, i, o, C and h`;
   }
 
   drawStep(t, T) {
-    for (const c of this.curtains) c.left = t + 0.5;
-    for (const b of this.nows) b.setv({ left: t - 0.5, right: t + 0.5 });
+    for (const c of this.cursors) c.place(t);
     const scrub = this.w.scrub;
     scrub.setv({ end: Math.max(T - 1, 1), value: t, disabled: T < 2 });
   }

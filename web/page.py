@@ -12,7 +12,7 @@ import json
 
 from bokeh.embed import json_item
 from bokeh.layouts import column, row
-from bokeh.models import (BoxAnnotation, Button, ColorBar, ColumnDataSource, Div, FactorRange,
+from bokeh.models import (Button, ColorBar, ColumnDataSource, Div, FixedTicker,
                           HoverTool, LinearColorMapper, Range1d, Select, Slider, Span, TextInput,
                           Toggle)
 from bokeh.models import Tabs
@@ -37,21 +37,32 @@ UNIT_LINES = [("f", "f forget", "#0072B2"), ("i", "i input", "#E69F00"),
               ("o", "o output", "#009E73"), ("c", "C memory", "#CC79A7"),
               ("h", "h output", "#000000")]  # Okabe-Ito, colour-blind safe
 
-CURTAIN = dict(fill_color="white", fill_alpha=0.9, line_alpha=0, left=0.5, level="overlay")
-TOKEN_CURTAIN = dict(CURTAIN, fill_alpha=0.6)  # words not read yet stay legible
-NOW = dict(fill_alpha=0, line_color="#222222", line_width=2, left=-0.5, right=0.5, level="overlay")
+# The step cursor (the frame around step t, the curtain over the steps not read yet) is not drawn
+# here: app.js lays HTML boxes over the plots, so a step repaints no canvas.
+# Everything drawn from a trace is at level "overlay": BokehJS keeps each plot's overlay layer on
+# a canvas of its own and, when only those renderers changed, repaints just that canvas; axes,
+# colour bars and titles (the costly part: ~8 ms a plot) stay painted while the ranges stay.
+DATA = dict(level="overlay")
 
 
 def _empty_sources():
-    cells = ColumnDataSource(name="cells", data=dict(t=[], unit=[], token=[], **{
-        k: [] for k, _, _ in HEATMAPS}))                   # one row per (step, unit)
+    # the six heatmaps are images, one per field: (H, T), row = unit, column = step. t, unit and
+    # token are (H, T) nested lists for the hover (BokehJS reads them at the hovered pixel)
+    cells = ColumnDataSource(name="cells", data=dict(x=[], y=[], dw=[], dh=[], t=[], unit=[],
+                                                     token=[], **{k: [] for k, _, _ in HEATMAPS}))
     tokens = ColumnDataSource(name="tokens", data=dict(
-        t=[], token=[], note=[], tag=[], tag_main=[], tag_o=[], p=[], colour=[]))  # one row per step
+        t=[], token=[], note=[], tag=[], p=[], colour=[]))  # one row per step
+    # the words printed in the strip: empty for long texts (they would not fit; hover shows them)
+    tok_labels = ColumnDataSource(name="tok_labels", data=dict(t=[], token=[], note=[],
+                                                               tag_main=[], tag_o=[]))
     unit_lines = ColumnDataSource(name="unit_lines", data=dict(
         t=[], token=[], **{k: [] for k, _, _ in UNIT_LINES}))
-    probs = ColumnDataSource(name="probs", data=dict(t=[], tag=[], p=[], label_light=[], label_dark=[],
-                                                     token=[]))
-    return cells, tokens, unit_lines, probs
+    # tag probabilities: one image (K, T), the first tag on the top row; labels for short texts
+    probs = ColumnDataSource(name="probs", data=dict(x=[], y=[], dw=[], dh=[], p=[], t=[],
+                                                     tag=[], token=[]))
+    prob_labels = ColumnDataSource(name="prob_labels", data=dict(t=[], y=[], label_light=[],
+                                                                 label_dark=[]))
+    return cells, tokens, tok_labels, unit_lines, probs, prob_labels
 
 
 def _x_range():
@@ -59,58 +70,60 @@ def _x_range():
 
 
 # ---- plots ----------------------------------------------------------------------------------
+def _mappers(palette, low, high, name=None):
+    """Two equal colour mappers: one for the image, one for its colour bar. A mapper that maps new
+    data tells its colour bar (metrics_change), which then re-lays out and repaints the whole plot;
+    the bar's own mapper never sees data, so a retrace repaints only the image's layer."""
+    return (LinearColorMapper(name=name, palette=palette, low=low, high=high),
+            LinearColorMapper(name=name and f"{name}_bar", palette=palette, low=low, high=high))
+
+
 def _heatmap(key, title, kind, cells, x_range):
     if kind == "gate":
-        mapper = LinearColorMapper(palette=Viridis256, low=0, high=1)
+        mapper, bar_mapper = _mappers(Viridis256, 0, 1)
         bar_title = GATE_LABEL
     elif kind == "signed":
-        mapper = LinearColorMapper(palette=DIVERGING, low=-1, high=1)
+        mapper, bar_mapper = _mappers(DIVERGING, -1, 1)
         bar_title = "\u22121 \u2026 0 \u2026 +1"
     else:  # the cell is unbounded: symmetric around 0, range set per trace by app.js
-        mapper = LinearColorMapper(name="cmap_c", palette=DIVERGING, low=-1, high=1)
+        mapper, bar_mapper = _mappers(DIVERGING, -1, 1, name="cmap_c")
         bar_title = "symmetric around 0"
     fig = figure(name=f"fig_{key}", title=title, height=190, sizing_mode="stretch_width",
                  x_range=x_range, y_range=Range1d(-0.5, 7.5), toolbar_location="right",
                  tools="save", x_axis_label="step t", y_axis_label="unit")
     fig.toolbar.autohide = True  # the save tool (PNG) shows when the mouse is over the plot
-    fig.rect(x="t", y="unit", width=1, height=1, source=cells, line_color=None,
-             fill_color={"field": key, "transform": mapper})
-    fig.add_tools(HoverTool(tooltips=[("step", "@t"), ("token", "@token"), ("unit", "@unit"),
-                                      (key if key != "g" else "C\u0303", f"@{key}{{0.000000}}")]))
-    fig.add_layout(ColorBar(color_mapper=mapper, width=10, title=bar_title,
+    image = fig.image(image=key, x="x", y="y", dw="dw", dh="dh", source=cells,
+                      color_mapper=mapper, **DATA)
+    fig.add_tools(HoverTool(renderers=[image], tooltips=[
+        ("step", "@t"), ("token", "@token"), ("unit", "@unit"),
+        (key if key != "g" else "C\u0303", f"@{key}{{0.000000}}")]))
+    fig.add_layout(ColorBar(color_mapper=bar_mapper, width=10, title=bar_title,
                             title_text_font_size="9px", major_label_text_font_size="9px"),
                    "right")
     _style(fig)
-    fig.add_layout(BoxAnnotation(name=f"curtain_{key}", **CURTAIN))
-    fig.add_layout(BoxAnnotation(name=f"now_{key}", **NOW))
     return fig
 
 
-def _token_strip(tokens, x_range):
+def _token_strip(tokens, tok_labels, x_range):
     fig = figure(name="tok_fig", height=110, sizing_mode="stretch_width", x_range=x_range,
                  y_range=Range1d(-1.6, 0.6), toolbar_location="right", tools="save",
                  title="tokens (current one framed; predicted tag below)")
     fig.toolbar.autohide = True
-    fig.rect(x="t", y=0, width=0.94, height=0.9, source=tokens, fill_color="colour",
-             line_color="#999999")
-    fig.text(x="t", y=0, text="token", source=tokens, text_align="center",
-             text_baseline="middle", text_font_size="13px")
-    fig.text(x="t", y=-0.75, text="note", source=tokens, text_align="center",
-             text_baseline="middle", text_font_size="10px", text_color="#b2182b")
+    boxes = fig.rect(x="t", y=0, width=0.94, height=0.9, source=tokens, fill_color="colour",
+                     line_color="#999999", **DATA)
+    text = dict(source=tok_labels, text_align="center", text_baseline="middle", **DATA)
+    fig.text(x="t", y=0, text="token", text_font_size="13px", **text)
+    fig.text(x="t", y=-0.75, text="note", text_font_size="10px", text_color="#b2182b", **text)
     # the predicted tag; "O" (the first tag: nothing) in grey. Two fixed-colour renderers, not a
     # colour column: BokehJS 3.10 fails on per-item text colours when the row count shrinks
-    fig.text(x="t", y=-1.25, text="tag_main", source=tokens, text_align="center",
-             text_baseline="middle", text_font_size="11px", text_color="#0b3d91",
-             text_font_style="bold")
-    fig.text(x="t", y=-1.25, text="tag_o", source=tokens, text_align="center",
-             text_baseline="middle", text_font_size="11px", text_color="#8a93a3")
-    fig.add_tools(HoverTool(tooltips=[("step", "@t"), ("token", "@token"), ("", "@note"),
-                                      ("predicted", "@tag (@p{0.000})")]))
+    fig.text(x="t", y=-1.25, text="tag_main", text_font_size="11px", text_color="#0b3d91",
+             text_font_style="bold", **text)
+    fig.text(x="t", y=-1.25, text="tag_o", text_font_size="11px", text_color="#8a93a3", **text)
+    fig.add_tools(HoverTool(renderers=[boxes], tooltips=[
+        ("step", "@t"), ("token", "@token"), ("", "@note"), ("predicted", "@tag (@p{0.000})")]))
     _style(fig)
     fig.yaxis.visible = False
     fig.xaxis.visible = False
-    fig.add_layout(BoxAnnotation(name="curtain_tok", **TOKEN_CURTAIN))
-    fig.add_layout(BoxAnnotation(name="now_tok", **NOW))
     return fig
 
 
@@ -119,40 +132,42 @@ def _unit_lines(unit_lines, x_range):
                  sizing_mode="stretch_width", x_range=x_range, y_range=Range1d(-1.05, 1.05),
                  toolbar_location="right", tools="save", x_axis_label="step t")
     for key, label, colour in UNIT_LINES:
-        fig.line("t", key, source=unit_lines, color=colour, line_width=2, legend_label=label)
-        fig.scatter("t", key, source=unit_lines, color=colour, size=5)
+        fig.line("t", key, source=unit_lines, color=colour, line_width=2, legend_label=label,
+                 **DATA)
+        fig.scatter("t", key, source=unit_lines, color=colour, size=5, name="unit_dots", **DATA)
     fig.add_tools(HoverTool(tooltips=[("step", "@t"), ("token", "@token")] + [
         (k, f"@{k}{{0.000000}}") for k, _, _ in UNIT_LINES], mode="vline"))
     fig.add_layout(Span(location=0, dimension="width", line_color="#888888", line_dash="dotted"))
     legend = fig.legend[0]
+    legend.level = "overlay"  # it repaints with its lines (on the primary layer: the whole plot)
     legend.orientation = "horizontal"
     legend.label_text_font_size = "10px"
     legend.border_line_alpha = 0
     fig.add_layout(legend, "above")
     _style(fig)
-    fig.add_layout(BoxAnnotation(name="curtain_unit", **CURTAIN))
     return fig
 
 
-def _probs(probs, x_range):
-    mapper = LinearColorMapper(palette=list(reversed(Blues256)), low=0, high=1)
+def _probs(probs, prob_labels, x_range):
+    mapper, bar_mapper = _mappers(list(reversed(Blues256)), 0, 1)
     fig = figure(name="probs_fig", title="tag probabilities per token (softmax head)",
                  height=260, sizing_mode="stretch_width", x_range=x_range,
-                 y_range=FactorRange(factors=["O"]), toolbar_location="right", tools="save",
+                 y_range=Range1d(-0.5, 0.5), toolbar_location="right", tools="save",
                  x_axis_label="step t")
-    fig.rect(x="t", y="tag", width=1, height=1, source=probs, line_color="white",
-             fill_color={"field": "p", "transform": mapper})
+    image = fig.image(image="p", x="x", y="y", dw="dw", dh="dh", source=probs,
+                      color_mapper=mapper, **DATA)
     for field, colour in (("label_light", "#ffffff"), ("label_dark", "#1d2330")):  # on dark / light
-        fig.text(x="t", y="tag", text=field, source=probs, text_align="center",
-                 text_baseline="middle", text_font_size="10px", text_color=colour)
-    fig.add_tools(HoverTool(tooltips=[("step", "@t"), ("token", "@token"), ("tag", "@tag"),
-                                      ("p", "@p{0.000000}")]))
-    fig.add_layout(ColorBar(color_mapper=mapper, width=10, title="probability",
+        fig.text(x="t", y="y", text=field, source=prob_labels, text_align="center",
+                 text_baseline="middle", text_font_size="10px", text_color=colour, **DATA)
+    # one tick per tag, named by app.js (row K-1-k is tag k)
+    fig.yaxis.ticker = FixedTicker(name="probs_ticks", ticks=[0])
+    fig.yaxis.name = "probs_axis"
+    fig.add_tools(HoverTool(renderers=[image], tooltips=[
+        ("step", "@t"), ("token", "@token"), ("tag", "@tag"), ("p", "@p{0.000000}")]))
+    fig.add_layout(ColorBar(color_mapper=bar_mapper, width=10, title="probability",
                             title_text_font_size="9px", major_label_text_font_size="9px"),
                    "right")
     _style(fig)
-    fig.add_layout(BoxAnnotation(name="curtain_probs", **CURTAIN))
-    fig.add_layout(BoxAnnotation(name="now_probs", **NOW))
     return fig
 
 
@@ -191,7 +206,7 @@ def _widgets(presets, default_preset, default_text, article):
 
 # ---- layout ---------------------------------------------------------------------------------
 def build_layout(presets, default_preset, default_text, article):
-    cells, tokens, unit_lines, probs = _empty_sources()
+    cells, tokens, tok_labels, unit_lines, probs, prob_labels = _empty_sources()
     x_range = _x_range()
     heat = {k: _heatmap(k, title, kind, cells, x_range) for k, title, kind in HEATMAPS}
     w = _widgets(presets, default_preset, default_text, article)
@@ -201,10 +216,10 @@ def build_layout(presets, default_preset, default_text, article):
             w["article_0"], w["article_1"], Div(width=20), w["share"]),
         row(w["reset"], w["back"], w["play"], w["forward"], w["scrub"], Div(width=12), w["speed"],
             w["unit"], w["layer"], sizing_mode="stretch_width"),
-        _token_strip(tokens, x_range),
+        _token_strip(tokens, tok_labels, x_range),
         row(heat["f"], heat["i"], heat["o"], sizing_mode="stretch_width"),
         row(heat["g"], heat["c"], heat["h"], sizing_mode="stretch_width"),
-        row(_unit_lines(unit_lines, x_range), _probs(probs, x_range),
+        row(_unit_lines(unit_lines, x_range), _probs(probs, prob_labels, x_range),
             sizing_mode="stretch_width"),
         *([Tabs(name="panels", tabs=[make() for make in PANELS], sizing_mode="stretch_width",
                visible=False)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from pysim import api, presets
-from tests.conftest import new_page
+from tests.conftest import new_page, step_cursor
 
 pytestmark = pytest.mark.e2e
 
@@ -56,7 +56,7 @@ def assert_trace_usable(page, tokens):
     page.wait_for_function("window.pysim.state().t === 0")
     page.keyboard.press("ArrowRight")
     page.wait_for_function("window.pysim.state().t === 1")
-    assert bokeh(page, "curtain_f", "left") == 1.5
+    assert step_cursor(page, "fig_f")["curtain"] == 1.5
     # drag the step slider to its end
     handle = page.locator(".bk-Slider .noUi-handle").first
     track = page.locator(".bk-Slider .noUi-base").first.bounding_box()

@@ -26,6 +26,11 @@ def close(got, want, tol=TOL):
     np.testing.assert_allclose(np.asarray(got, float), np.asarray(want, float), rtol=tol, atol=tol)
 
 
+def equations(page):
+    """The cell diagram's equations with numbers (text in an HTML overlay of their plot)."""
+    return page.locator("[data-overlay=diagram_eq]").text_content()
+
+
 def test_cell_diagram_shows_the_selected_unit_and_step(page):
     text = "leave Beijing on November 2nd"
     page.evaluate("t => window.pysim.setText(t)", text)
@@ -35,7 +40,7 @@ def test_cell_diagram_shows_the_selected_unit_and_step(page):
     L0 = s["layers"][0]
     f, i, g, o, c, h = (L0[k][2][3] for k in "figoch")
     c_prev = L0["c"][1][3]
-    eq = bokeh(page, "m('diagram_eq').data.line.join('\\n')")
+    eq = equations(page)
     num = lambda x: ("\u2212" if x < 0 else "") + f"{abs(x):.2f}"
     assert 'step t = 2, word \u201con\u201d, unit 3' in eq
     assert f"= {num(f)} \u00d7 {num(c_prev)} + {num(i)} \u00d7 {num(g)}" in eq
@@ -46,7 +51,7 @@ def test_cell_diagram_shows_the_selected_unit_and_step(page):
     close(heights, [f * 1.6, i * 1.6, o * 1.6, abs(g) * 0.8])
     assert "unit 3" in bokeh(page, "m('diagram_fig').title.text")
     page.evaluate("window.pysim.step(1)")  # follows the step
-    assert 'step t = 3, word \u201cNovember\u201d' in bokeh(page, "m('diagram_eq').data.line.join('\\n')")
+    assert 'step t = 3, word \u201cNovember\u201d' in equations(page)
 
 
 def test_forget_gate_clamped_to_zero_wipes_the_memory(page):
@@ -70,7 +75,7 @@ def test_forget_gate_clamped_to_zero_wipes_the_memory(page):
     assert np.all(dc[:2] == 0) and np.abs(dc[2]).max() > 0
     assert "forget gate f = 0.00 for all units at step 2" in bokeh(page, "m('clamp_list').text")
     page.evaluate("window.pysim.seek(2)")
-    assert "(clamped)" in bokeh(page, "m('diagram_eq').data.line.join('\\n')").splitlines()[2]  # the f_t line
+    assert "(clamped)" in equations(page).splitlines()[2]  # the f_t line
 
 
 def test_silencing_a_unit_and_clearing_clamps(page):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from pysim import api, presets
-from tests.conftest import new_page
+from tests.conftest import heatmap, new_page, probs_image, step_cursor
 
 pytestmark = pytest.mark.e2e
 
@@ -93,10 +93,7 @@ def test_prerendered_trace_is_drawn_before_python_is_ready(page):
     default = presets.default_text(presets.NAMES[0])
     ref = native(default)
     assert_state_equals_native(state, ref)
-    T, H = len(ref["tokens"]), len(ref["layers"][0]["f"][0])
-    cells = model(page, "cells")
-    assert len(cells["f"]) == T * H
-    np.testing.assert_array_equal(np.array(cells["f"]).reshape(T, H), ref["layers"][0]["f"])
+    np.testing.assert_array_equal(heatmap(page, "f"), ref["layers"][0]["f"])  # (T, H)
     assert model(page, "tokens")["token"] == default.split()
     # the canvas really shows colours: the forget-gate heatmap is not blank
     shot = page.locator(".bk-Figure").nth(1).screenshot()
@@ -126,15 +123,13 @@ def test_typing_updates_every_view(ready, page):
     box.fill(text)
     page.wait_for_function(f"window.pysim.state().text === {json.dumps(text)}")
     ref = native(text)
-    T, H, K = len(ref["tokens"]), len(ref["layers"][0]["f"][0]), len(ref["probs"][0])
-    cells = model(page, "cells")
+    T = len(ref["tokens"])
     for k in "figoch":
-        close(np.array(cells[k]).reshape(T, H), ref["layers"][0][k])
+        close(heatmap(page, k), ref["layers"][0][k])
     assert model(page, "tokens")["token"] == text.split()
     lines = model(page, "unit_lines")
     close(lines["c"], np.array(ref["layers"][0]["c"])[:, 0])
-    probs = model(page, "probs")
-    close(np.array(probs["p"]).reshape(T, K), ref["probs"])
+    close(probs_image(page), ref["probs"])
     x_end = page.evaluate("""() => Bokeh.documents.at(-1).get_model_by_name('fig_f').x_range.end""")
     assert x_end == T - 0.5
     assert model(page, "scrub")["end"] == T - 1
@@ -143,13 +138,13 @@ def test_typing_updates_every_view(ready, page):
 def test_stepping_moves_highlight_and_reveals_column(ready, page):
     page.evaluate("window.pysim.setText('arrive Beijing on November 2nd')")
     page.evaluate("window.pysim.seek(0)")
-    assert model(page, "curtain_f")["left"] == 0.5
+    assert step_cursor(page, "fig_f")["curtain"] == 0.5
     page.evaluate("window.pysim.step(1)")
     assert page.evaluate("window.pysim.state().t") == 1
-    for name in ("now_f", "now_h", "now_tok", "now_probs"):
-        assert (model(page, name)["left"], model(page, name)["right"]) == (0.5, 1.5)
-    for name in ("curtain_f", "curtain_g", "curtain_c", "curtain_unit", "curtain_probs"):
-        assert model(page, name)["left"] == 1.5  # columns 0 and 1 revealed, 2.. hidden
+    for name in ("fig_f", "fig_h", "tok_fig", "probs_fig"):
+        assert step_cursor(page, name)["now"] == [0.5, 1.5]
+    for name in ("fig_f", "fig_g", "fig_c", "unit_fig", "probs_fig"):
+        assert step_cursor(page, name)["curtain"] == 1.5  # columns 0 and 1 revealed, 2.. hidden
     assert model(page, "scrub")["value"] == 1
     # the widgets and the keyboard do the same
     page.get_by_role("button", name="Step \u25b6").click()
@@ -248,5 +243,5 @@ def test_switching_models_redraws_every_view(ready, page):
     assert state["text"] == presets.default_text("beijing")
     assert_state_equals_native(state, native(state["text"], "beijing"))
     assert model(page, "tokens")["token"] == state["text"].split()
-    assert len(model(page, "probs")["p"]) == len(state["tokens"]) * 3
+    assert probs_image(page).shape == (len(state["tokens"]), 3)
     page.wait_for_timeout(300)  # any asynchronous BokehJS error would land now

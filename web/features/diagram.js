@@ -1,5 +1,6 @@
 // The cell diagram (web/panels/diagram.py): valves, flows, numbers and equations for the
 // selected unit at the current step, redrawn on every trace, step and unit change.
+import { PlotOverlay, setBox } from "./overlay.js";
 
 const GATES_X = { f: 4.0, i: 6.3, g: 8.3, o: 10.8 };
 const GAUGE_Y0 = 4.3, GAUGE_H = 1.6, CELL_Y = 7.6;
@@ -41,7 +42,14 @@ export function equations(v, token, t, u, l, clamped) {
 export function install({ ctl, m, at }) {
   const fig = m("diagram_fig");
   const src = { flows: m("diagram_flows"), gauges: m("diagram_gauges"), numbers: m("diagram_numbers") };
-  const eq = m("diagram_eq");
+  // the equations: text in the (empty) equation plot's HTML overlay, one line per data unit of y
+  const eq = new PlotOverlay(window.Bokeh.index.get_one(m("diagram_eq_fig"))).add((el, frame) => {
+    const y = (v) => frame.y_scale.compute(v);
+    const line = y(-1) - y(0);
+    el.style.lineHeight = `${line}px`;
+    setBox(el, frame.bbox.left, y(0) - line / 2, frame.bbox.width, frame.bbox.bottom - y(0) + line / 2);
+  }, { font: "12.5px 'Liberation Mono', monospace", whiteSpace: "pre", color: "#000", overflow: "hidden" }, "pre");
+  eq.dataset.overlay = "diagram_eq";
 
   function clampedGates(l, t, u) {
     const set = new Set();
@@ -58,17 +66,17 @@ export function install({ ctl, m, at }) {
     const v = cellValues(tr, at, l, t, u);
     const top = GAUGE_Y0 + GAUGE_H;
     const flows = [
-      [[0.3, 3.7], [CELL_Y, CELL_Y], width(v.c_prev), COLOURS.c],              // C_{t-1} in
-      [[4.3, 7.0], [CELL_Y, CELL_Y], width(v.f * v.c_prev), COLOURS.c],        // kept memory
-      [[7.6, 13.8], [CELL_Y, CELL_Y], width(v.c), COLOURS.c],                  // C_t out
-      [[GATES_X.f, GATES_X.f], [top, CELL_Y - 0.35], width(v.f), COLOURS.f],   // forget valve
-      [[GATES_X.i, GATES_X.i, 7.0], [top, 5.9, 5.9], width(v.i), COLOURS.i],   // input valve
-      [[GATES_X.g, GATES_X.g, 7.6], [top, 5.9, 5.9], width(v.g), COLOURS.g],   // candidate
-      [[7.3, 7.3], [6.2, CELL_Y - 0.35], width(v.i * v.g), COLOURS.i],         // i * C~ enters
-      [[12.6, 12.6], [CELL_Y, 6.6], width(v.c), COLOURS.c],                    // to tanh
-      [[12.6, 12.6], [6.0, 4.9], width(Math.tanh(v.c)), COLOURS.c],
-      [[GATES_X.o, GATES_X.o, 12.3], [top, 4.6, 4.6], width(v.o), COLOURS.o],  // output valve
-      [[12.9, 13.9], [4.6, 4.6], width(v.h), COLOURS.h],                       // h_t out
+      [[0.3, 3.6], [CELL_Y, CELL_Y], width(v.c_prev), COLOURS.c],              // C_{t-1} in
+      [[4.4, 6.9], [CELL_Y, CELL_Y], width(v.f * v.c_prev), COLOURS.c],        // kept memory
+      [[7.7, 13.8], [CELL_Y, CELL_Y], width(v.c), COLOURS.c],                  // C_t out
+      [[GATES_X.f, GATES_X.f], [top, CELL_Y - 0.42], width(v.f), COLOURS.f],   // forget valve
+      [[GATES_X.i, GATES_X.i, 6.9], [top, 5.9, 5.9], width(v.i), COLOURS.i],   // input valve
+      [[GATES_X.g, GATES_X.g, 7.7], [top, 5.9, 5.9], width(v.g), COLOURS.g],   // candidate
+      [[7.3, 7.3], [6.31, CELL_Y - 0.42], width(v.i * v.g), COLOURS.i],         // i * C~ enters
+      [[12.6, 12.6], [CELL_Y, 6.85], width(v.c), COLOURS.c],                    // to tanh
+      [[12.6, 12.6], [5.76, 5.02], width(Math.tanh(v.c)), COLOURS.c],
+      [[GATES_X.o, GATES_X.o, 12.2], [top, 4.6, 4.6], width(v.o), COLOURS.o],  // output valve
+      [[13.0, 13.9], [4.6, 4.6], width(v.h), COLOURS.h],                       // h_t out
     ];
     src.flows.data = { xs: flows.map((f) => f[0]), ys: flows.map((f) => f[1]),
                        width: flows.map((f) => f[2]), colour: flows.map((f) => f[3]) };
@@ -95,7 +103,7 @@ export function install({ ctl, m, at }) {
     const title = `LSTM unit ${u}${tr.L > 1 ? ` of layer ${l}` : ""}: valves open 0 (closed) \u2026 1 (open), line widths show what flows`;
     if (fig.title.text !== title) fig.title.text = title;
     const lines = equations(v, tr.tokens[t], t, u, l, clamped);
-    eq.data = { y: lines.map((_, k) => -k), line: lines };
+    eq.textContent = lines.join("\n");
   }
 
   for (const ev of ["trace", "step", "unit"]) ctl.addEventListener(ev, draw);
