@@ -229,7 +229,7 @@ def script_json(obj) -> str:
 
 def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str) -> None:
     from pysim import presets
-    from web.page import page_item
+    from web.page import page_item, preview_boot
     default = presets.NAMES[0]
     text = presets.default_text(default)
     item = page_item(presets.NAMES, default, text, presets.ARTICLE_SENTENCES)
@@ -237,10 +237,12 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str) -> None:
             "presets": {n: {"text": presets.default_text(n),
                             "description": presets.load(n).meta.get("description", "")}
                         for n in presets.NAMES},
-            "wheel": pysim_wheel, "article": list(presets.ARTICLE_SENTENCES)}
+            "wheel": pysim_wheel, "article": list(presets.ARTICLE_SENTENCES),
+            "bokeh": bokeh_files, "preview": preview_boot()}
     html = (WEB / "index.html").read_text()
+    # fetched at once, run by app.js after it has drawn the prerendered trace (boot["bokeh"])
     html = html.replace("{{BOKEH_SCRIPTS}}", "\n".join(
-        f'<script src="{f}" defer></script>' for f in bokeh_files))
+        f'<link rel="preload" href="{f}" as="script">' for f in bokeh_files))
     html = html.replace("{{BOKEH_DOC}}", script_json(item)).replace("{{BOOT}}", script_json(boot))
     (out / "index.html").write_text(html)
     log(f"index.html (Bokeh document + prerendered trace of {text!r}, preset {default})")

@@ -16,7 +16,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 srv = build.serve(ROOT / "dist", 0)
 threading.Thread(target=srv.serve_forever, daemon=True).start()
 url = f"http://127.0.0.1:{srv.server_address[1]}/"
-TAB = """name => { const t = Bokeh.documents.at(-1).get_model_by_name('panels');
+TAB = """name => { const t = window.pysim.model('panels');
   t.active = t.tabs.findIndex(p => p.name === name); }"""
 res = {"cold": [], "warm": []}
 with sync_playwright() as p:

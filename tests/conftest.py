@@ -73,7 +73,7 @@ def new_page(browser):
 # The step cursor of a figure (app.js draws it as HTML over the plot): where its parts are, in the
 # figure's data units (steps), read from the boxes the browser lays out.
 STEP_CURSOR = """name => {
-  const fig = Bokeh.documents.at(-1).get_model_by_name(name);
+  const fig = window.pysim.model(name);
   const view = Bokeh.index.get_one(fig);
   const layer = view.canvas_view.overlays_el;
   const origin = layer.getBoundingClientRect().left;
@@ -93,7 +93,7 @@ def step_cursor(page, figure):
 # A heatmap's image (web/page.py: (H, T), row = unit) as a (T, H) list, or the probabilities
 # image ((K, T), tag k on row K-1-k) as (T, K).
 IMAGE = """([source, field]) => {
-  const img = Bokeh.documents.at(-1).get_model_by_name(source).data[field][0];
+  const img = window.pysim.model(source).data[field][0];
   return { shape: img.shape, values: Array.from(img) };
 }"""
 

@@ -4,17 +4,23 @@
 
 import { FEATURES } from "./features/index.js";
 import { PlotOverlay, setBox } from "./features/overlay.js";
+import { drawPreview } from "./features/preview.js";
 
 // ---- boot data ------------------------------------------------------------------------------
 const byId = (id) => document.getElementById(id);
 const bootData = () => JSON.parse(byId("pysim-boot").textContent);
-// app.js runs before the deferred BokehJS scripts (so the worker starts first); they have run
-// by DOMContentLoaded
-const domReady = new Promise((resolve) => {
-  if (document.readyState === "complete") resolve();
-  else document.addEventListener("DOMContentLoaded", resolve, { once: true });
-});
 const afterPaint = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+
+/** Run BokehJS's scripts (preloaded by index.html), in order. */
+function loadScripts(files) {
+  return files.reduce((prev, src) => prev.then(() => new Promise((resolve, reject) => {
+    const s = document.createElement("script");
+    s.src = src;
+    s.onload = resolve;
+    s.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.append(s);
+  })), Promise.resolve());
+}
 
 // ---- worker bridge --------------------------------------------------------------------------
 class Bridge {
@@ -164,13 +170,18 @@ class StepCursor {
   }
 }
 
+/** The page's Bokeh model of this name (in any of its documents: the main one, the tabs). */
+function model(name) {
+  for (const doc of window.Bokeh.documents) {
+    const found = doc.get_model_by_name(name);
+    if (found) return found;
+  }
+  throw new Error(`the page has no Bokeh model named ${name}`);
+}
+
 class Views {
-  constructor(doc) {
-    const m = (name) => {
-      const model = doc.get_model_by_name(name);
-      if (!model) throw new Error(`the page has no Bokeh model named ${name}`);
-      return model;
-    };
+  constructor() {
+    const m = model;
     this.m = m;
     this.src = { cells: m("cells"), tokens: m("tokens"), tokLabels: m("tok_labels"),
                  unit: m("unit_lines"), probs: m("probs"), probLabels: m("prob_labels") };
@@ -589,32 +600,42 @@ function wire(ctl, views) {
 }
 
 // ---- start, and the automation API ------------------------------------------------------------
+// a module script runs once the page is parsed: the worker starts first (in the Controller),
+// then the prerendered trace is drawn as pictures, then BokehJS builds the views in their place
 const ctl = new Controller(bootData());
+if (new URLSearchParams(location.search).has("embed")) document.body.classList.add("embed");
+const preview = drawPreview(byId("pysim-stage"), ctl.boot);
+const items = JSON.parse(byId("pysim-doc").textContent); // {main, panels}: web/page.py
 const drawn = (async () => {
-  await domReady;
-  if (new URLSearchParams(location.search).has("embed")) document.body.classList.add("embed");
-  const item = JSON.parse(byId("pysim-doc").textContent);
-  await window.Bokeh.embed.embed_item(item, "pysim-root");
-  const doc = window.Bokeh.documents[window.Bokeh.documents.length - 1];
-  const views = new Views(doc);
+  await afterPaint();
+  performance.mark("pysim:preview"); // the prerendered trace is on screen
+  await loadScripts(ctl.boot.bokeh);
+  await window.Bokeh.embed.embed_item(items.main, "pysim-root");
+  const views = new Views();
   ctl.attach(views);
   wire(ctl, views);
-  const ctx = { ctl, views, m: views.m, bridge: ctl.bridge, afterPaint, showMessage, hideMessage,
+  await afterPaint();
+  preview.remove();
+  performance.mark("pysim:drawn"); // the interactive views (BokehJS) are on screen
+  return views;
+})();
+// the feature tabs (web/panels/, web/features/): embedded once the main views are on screen
+const featured = drawn.then(async (views) => {
+  await window.Bokeh.embed.embed_item(items.panels, "pysim-panels");
+  const ctx = { ctl, views, m: model, bridge: ctl.bridge, afterPaint, showMessage, hideMessage,
                 showError, at, traceToJson };
   for (const feature of FEATURES) Object.assign(window.pysim, feature.install(ctx) || {});
-  await afterPaint();
-  performance.mark("pysim:drawn");
-  // the tab panels are laid out after the first paint of the main views (page.py hides them)
-  const panels = doc.get_model_by_name("panels");
-  if (panels) panels.visible = true;
-})();
-drawn.catch((err) => showError(`the page could not be drawn: ${err.message}`, () => location.reload()));
+});
+for (const p of [drawn, featured]) {
+  p.catch((err) => showError(`the page could not be drawn: ${err.message}`, () => location.reload()));
+}
 
 window.pysim = {
-  drawn,
-  // ready: Python can trace typed text, and the state from the URL (if any) is restored
-  // (a getter: after Retry has restarted a failed Python, it is the new start's promise)
-  get ready() { return Promise.all([ctl.ready, drawn]).then(() => ctl.restored).then(() => undefined); },
+  drawn: drawn.then(() => undefined),
+  // ready: Python can trace typed text, every feature is installed, and the state from the URL
+  // (if any) is restored (a getter: after Retry has restarted a failed Python, it is the new
+  // start's promise)
+  get ready() { return Promise.all([ctl.ready, featured]).then(() => ctl.restored).then(() => undefined); },
   setText: async (text) => { await drawn; return ctl.setText(text); },
   setPreset: async (name) => { await drawn; return ctl.setPreset(name); },
   step: async (n = 1) => { await drawn; return ctl.step(n); },
@@ -623,6 +644,7 @@ window.pysim = {
   pause: async () => { await drawn; ctl.pause(); },
   setUnit: async (u) => { await drawn; ctl.setUnit(u); return afterPaint(); },
   state: () => ctl.state(),
+  model, // (name) -> the page's BokehJS model of that name, for tests that look at the views
   memory: async () => { await ctl.ready; return ctl.bridge.request("memory", {}); }, // {wasm, objects}
 };
 

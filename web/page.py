@@ -221,11 +221,14 @@ def build_layout(presets, default_preset, default_text, article):
         row(heat["g"], heat["c"], heat["h"], sizing_mode="stretch_width"),
         row(_unit_lines(unit_lines, x_range), _probs(probs, prob_labels, x_range),
             sizing_mode="stretch_width"),
-        *([Tabs(name="panels", tabs=[make() for make in PANELS], sizing_mode="stretch_width",
-               visible=False)]
-          if PANELS else []),
         sizing_mode="stretch_width", name="pysim_root",
     )
+
+
+def build_panels():
+    """The feature panels as tabs (web/panels/): a document of their own, embedded by app.js once
+    the main views are on screen (building them first cost the first paint ~0.5 s)."""
+    return Tabs(name="panels", tabs=[make() for make in PANELS], sizing_mode="stretch_width")
 
 
 def name_png_files(layout) -> None:
@@ -239,11 +242,24 @@ def name_png_files(layout) -> None:
                 tool.filename = f"pysim-{stem}"
 
 
+def preview_boot() -> dict:
+    """What web/features/preview.js needs to draw the prerendered heatmaps as BokehJS will:
+    their titles, palettes and colour ranges (the cell's range follows the trace)."""
+    return {"heatmaps": HEATMAPS,
+            "palettes": {"gate": list(Viridis256), "signed": DIVERGING, "cell": DIVERGING},
+            "ranges": {"gate": [0, 1], "signed": [-1, 1], "cell": [-1, 1]}}
+
+
 def page_item(presets, default_preset, default_text, article) -> dict:
-    """The Bokeh document as JSON (`json_item`), for `Bokeh.embed.embed_item` in app.js."""
-    layout = build_layout(presets, default_preset, default_text, article)
-    name_png_files(layout)
-    return _sorted_maps(json_item(layout, target="pysim-root"))
+    """The Bokeh documents as JSON (`json_item`), for `Bokeh.embed.embed_item` in app.js:
+    {"main": the views and their controls, "panels": the feature tabs}."""
+    items = {}
+    for key, layout, target in (
+            ("main", build_layout(presets, default_preset, default_text, article), "pysim-root"),
+            ("panels", build_panels(), "pysim-panels")):
+        name_png_files(layout)
+        items[key] = _sorted_maps(json_item(layout, target=target))
+    return items
 
 
 def _sorted_maps(obj):

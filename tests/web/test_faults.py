@@ -44,7 +44,7 @@ def wait_python(page):
 
 
 def bokeh(page, name, key):
-    return page.evaluate(f"Bokeh.documents.at(-1).get_model_by_name('{name}').{key}")
+    return page.evaluate(f"window.pysim.model('{name}').{key}")
 
 
 def assert_trace_usable(page, tokens):

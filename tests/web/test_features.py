@@ -15,7 +15,7 @@ TOL = 1e-12
 
 
 def bokeh(page, expr):
-    return page.evaluate(f"(() => {{ const m = n => Bokeh.documents.at(-1).get_model_by_name(n); return {expr}; }})()")
+    return page.evaluate(f"(() => {{ const m = n => window.pysim.model(n); return {expr}; }})()")
 
 
 def native(text, preset="beijing", clamps=None):

@@ -16,9 +16,9 @@ from tests.test_live import keras_arrays, npz, word_model
 
 pytestmark = pytest.mark.e2e
 TOL = 1e-12
-TAB = """name => { const t = Bokeh.documents.at(-1).get_model_by_name('panels');
+TAB = """name => { const t = window.pysim.model('panels');
   t.active = t.tabs.findIndex(p => p.name === name); }"""
-MODEL = "name => Bokeh.documents.at(-1).get_model_by_name(name)"
+MODEL = "name => window.pysim.model(name)"
 LOAD = "async ([b, name]) => window.pysim.loadModel(new Uint8Array(b), name)"
 
 
@@ -164,7 +164,7 @@ def test_downloads_are_real_files(page):
 
 
 def test_every_plot_saves_as_png(page):
-    figs = page.evaluate("""() => [...Bokeh.documents.at(-1).all_models].filter(m => m.type === 'Figure')
+    figs = page.evaluate("""() => Bokeh.documents.flatMap((d) => [...d.all_models]).filter(m => m.type === 'Figure')
         .map(m => [m.name, m.toolbar.tools.filter(t => t.type === 'SaveTool').map(t => t.filename)])""")
     names = {name for name, _ in figs}
     ours = {f"fig_{k}" for k in "fiogch"} | {"tok_fig", "unit_fig", "probs_fig", "train_loss_fig",

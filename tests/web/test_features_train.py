@@ -13,9 +13,9 @@ from tests.conftest import new_page
 
 pytestmark = pytest.mark.e2e
 TOL = 1e-12
-TAB = """name => { const t = Bokeh.documents.at(-1).get_model_by_name('panels');
+TAB = """name => { const t = window.pysim.model('panels');
   t.active = t.tabs.findIndex(p => p.name === name); }"""
-MODEL = "name => Bokeh.documents.at(-1).get_model_by_name(name)"
+MODEL = "name => window.pysim.model(name)"
 
 
 @pytest.fixture(scope="module")

@@ -51,7 +51,7 @@ TYPED_SLOWLY = 200  # longer texts arrive with one input event, as a paste does
 STATE = "window.pysim.state()"
 MESSAGE = ("() => { const m = document.getElementById('pysim-message');"
            " return m.hidden ? '' : m.textContent; }")
-TOKENS = "() => Array.from(Bokeh.documents.at(-1).get_model_by_name('tokens').data.token)"
+TOKENS = "() => Array.from(window.pysim.model('tokens').data.token)"
 ELEMENTS = "() => document.querySelectorAll('img, script, iframe, svg, style, object').length"
 
 

@@ -75,8 +75,7 @@ def traces(page, text=TEXT):
     page.evaluate("window.pysim.step(-1)")
     state = page.evaluate("window.pysim.state()")
     assert state["tokens"] == text.split() and state["t"] == len(text.split()) - 2
-    tokens = page.evaluate("""() => Array.from(Bokeh.documents.at(-1)
-                                .get_model_by_name('tokens').data.token)""")
+    tokens = page.evaluate("() => Array.from(window.pysim.model('tokens').data.token)")
     assert tokens == text.split()  # drawn, not only computed
 
 

@@ -19,8 +19,7 @@ HOSTILE = ['<img src=x onerror=alert(1)>', '"><script>window.__pwned=1</script>'
            "<b>bold</b>", "&amp;", "{{7*7}}"]
 
 MODEL_DATA = """name => {
-  const doc = Bokeh.documents[Bokeh.documents.length - 1];
-  const m = doc.get_model_by_name(name);
+  const m = window.pysim.model(name);
   return m.data ? Object.fromEntries(Object.entries(m.data).map(([k, v]) => [k, Array.from(v)]))
                 : Object.fromEntries(["left", "right", "value", "end"].map(
                     k => [k, typeof m[k] === "number" ? m[k] : null]));  // no Bokeh objects
@@ -86,6 +85,44 @@ def assert_state_equals_native(state, ref, tol=1e-12):
     np.testing.assert_allclose(state["probs"], ref["probs"], rtol=tol, atol=tol)
 
 
+PREVIEW_PIXELS = """() => {
+  // the colour of every (step, unit) cell of the preview's forget-gate picture
+  const canvas = document.querySelector("#pysim-preview canvas");
+  const { width: T, height: H } = canvas;
+  const px = canvas.getContext("2d").getImageData(0, 0, T, H).data;
+  return Array.from({ length: T }, (_, t) => Array.from({ length: H }, (_, u) =>
+    Array.from(px.slice(((H - 1 - u) * T + t) * 4, ((H - 1 - u) * T + t) * 4 + 3))));
+}"""
+
+
+def test_prerendered_trace_is_drawn_as_pictures_before_bokehjs(browser, server):
+    """Before BokehJS has run, the prerendered trace is on screen as pictures (the forget gate's
+    cells in the Viridis colours of their values); the views take their place once it has."""
+    from bokeh.palettes import Viridis256
+    page = new_page(browser)
+    held = []
+    page.route("**/bokeh/bokeh-*.js", lambda route: held.append(route))
+    page.goto(server, wait_until="domcontentloaded")
+    page.wait_for_function("performance.getEntriesByName('pysim:preview').length === 1")
+    assert page.evaluate("typeof window.Bokeh") == "undefined"
+    ref = native(presets.default_text(presets.NAMES[0]))
+    f = np.array(ref["layers"][0]["f"])                                         # (T, H)
+    rgb = np.array([[int(c[k:k + 2], 16) for k in (1, 3, 5)] for c in Viridis256])
+    want = rgb[np.clip((f * 256).astype(int), 0, 255)]
+    np.testing.assert_array_equal(np.array(page.evaluate(PREVIEW_PIXELS)), want)
+    words = page.locator("#pysim-preview .pv-words span").all_inner_texts()
+    assert words == ref["tokens"]
+    page.route("**/bokeh/bokeh-*.js", lambda route: route.continue_())  # later requests
+    for route in held:
+        route.continue_()
+    page.evaluate("window.pysim.drawn")
+    assert page.locator("#pysim-preview").count() == 0  # the views have taken its place
+    assert page.evaluate("performance.getEntriesByName('pysim:preview')[0].startTime") < \
+        page.evaluate("performance.getEntriesByName('pysim:drawn')[0].startTime")
+    page.watch.check()
+    page.context.close()
+
+
 def test_prerendered_trace_is_drawn_before_python_is_ready(page):
     page.evaluate("window.pysim.drawn")
     state = page.evaluate("window.pysim.state()")
@@ -130,7 +167,7 @@ def test_typing_updates_every_view(ready, page):
     lines = model(page, "unit_lines")
     close(lines["c"], np.array(ref["layers"][0]["c"])[:, 0])
     close(probs_image(page), ref["probs"])
-    x_end = page.evaluate("""() => Bokeh.documents.at(-1).get_model_by_name('fig_f').x_range.end""")
+    x_end = page.evaluate("""() => window.pysim.model('fig_f').x_range.end""")
     assert x_end == T - 0.5
     assert model(page, "scrub")["end"] == T - 1
 
@@ -182,7 +219,7 @@ def test_unit_selector_redraws_the_unit_plot(ready, page):
     page.evaluate("window.pysim.setUnit(3)")
     ref = np.array(native(text)["layers"][0]["f"])[:, 3]
     close(model(page, "unit_lines")["f"], ref)
-    title = page.evaluate("Bokeh.documents.at(-1).get_model_by_name('unit_fig').title.text")
+    title = page.evaluate("window.pysim.model('unit_fig').title.text")
     assert title.startswith("unit 3")
 
 

@@ -1,0 +1,61 @@
+// The prerendered trace as plain pictures, on screen before BokehJS has loaded and laid out the
+// interactive views (not a feature itself; app.js draws it first and removes it once BokehJS has
+// painted). BokehJS needs 1-2 s of main-thread time on a slow machine to build the views; this
+// needs a few milliseconds. Its geometry (style.css, "#pysim-preview") follows the BokehJS layout
+// of web/page.py, so the views replace the pictures in place: controls, token strip, two rows of
+// three heatmaps.
+
+const el = (tag, props = {}, ...children) => {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children);
+  return e;
+};
+
+/** A (T, H) block of the trace as a canvas of H rows (unit 0 at the bottom) by T columns. */
+function heatCanvas(values, T, H, palette, low, high) {
+  const canvas = el("canvas", { width: Math.max(T, 1), height: Math.max(H, 1) });
+  const ctx = canvas.getContext("2d");
+  const img = ctx.createImageData(canvas.width, canvas.height);
+  const rgb = palette.map((c) => [1, 3, 5].map((k) => parseInt(c.slice(k, k + 2), 16)));
+  for (let t = 0; t < T; t++) {
+    for (let u = 0; u < H; u++) {
+      const x = (values[t][u] - low) / (high - low);
+      const [r, g, b] = rgb[Math.min(rgb.length - 1, Math.max(0, Math.floor(x * rgb.length)))];
+      const p = ((H - 1 - u) * T + t) * 4;
+      img.data.set([r, g, b, 255], p);
+    }
+  }
+  ctx.putImageData(img, 0, 0);
+  return canvas;
+}
+
+/** Draw the boot trace (layer 0) into `root`; returns the preview element. */
+export function drawPreview(root, boot) {
+  const { trace, preview } = boot;
+  const layer = trace.layers[0];
+  const T = trace.tokens.length, H = T ? layer.f[0].length : 0;
+  const words = el("div", { className: "pv-words" });
+  for (const [t, token] of trace.tokens.entries()) {
+    const span = el("span", {}, T <= 60 ? token : "");
+    span.classList.toggle("unk", Boolean(trace.unknown[t]));
+    span.classList.toggle("now", t === T - 1); // the page opens on the last step
+    words.append(span);
+  }
+  const heat = preview.heatmaps.map(([key, title, kind]) => {
+    let [low, high] = preview.ranges[kind];
+    if (kind === "cell") { // symmetric around 0, as app.js sets it
+      const cmax = Math.max(1, Math.ceil(Math.max(...layer.c.flat().map(Math.abs)) * 2) / 2);
+      [low, high] = [-cmax, cmax];
+    }
+    const canvas = heatCanvas(layer[key], T, H, preview.palettes[kind], low, high);
+    return el("div", { className: "pv-heat" }, el("div", { className: "pv-title" }, title), canvas);
+  });
+  const box = el("div", { id: "pysim-preview", ariaHidden: "true" },
+    el("div", { className: "pv-controls" }, "Loading the controls\u2026"),
+    el("div", { className: "pv-strip" }, el("div", { className: "pv-title" },
+      "tokens (current one framed; predicted tag below)"), words),
+    el("div", { className: "pv-row" }, ...heat.slice(0, 3)),
+    el("div", { className: "pv-row" }, ...heat.slice(3)));
+  root.append(box);
+  return box;
+}
