@@ -1,6 +1,7 @@
 """What the page's worker and the CLI call: text in, a trace as plain arrays out."""
 from __future__ import annotations
 
+import functools
 import zlib
 
 import numpy as np
@@ -16,8 +17,16 @@ def word_vectors(tokens: list[str], width: int) -> np.ndarray:
 
     Each word always gets the same vector (seeded by its CRC-32), so traces are reproducible.
     """
-    return np.stack([np.random.default_rng(zlib.crc32(w.encode("utf-8"))).standard_normal(width)
-                     for w in tokens]) if tokens else np.zeros((0, width))
+    return np.stack([_word_vector(w, width) for w in tokens]) if tokens else np.zeros((0, width))
+
+
+# a retrace meets the same words again, and a generator per word costs ~10 us (more in
+# Pyodide): keep the vectors of about one text's worth of words (MAX_TOKENS)
+@functools.lru_cache(maxsize=1024)
+def _word_vector(word: str, width: int) -> np.ndarray:
+    vector = np.random.default_rng(zlib.crc32(word.encode("utf-8"))).standard_normal(width)
+    vector.flags.writeable = False  # shared between calls
+    return vector
 
 
 def to_clamps(specs) -> list[Clamp]:
