@@ -52,7 +52,7 @@ PINNED = {
 }
 PYODIDE_CORE = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
 PAGE_PACKAGES = ["numpy"]  # Pyodide packages the page loads (besides pysim): nothing else ships
-WEB_FILES = ["app.js", "worker.js", "style.css", "floor.html", "floor.js", "favicon.svg"]
+WEB_FILES = ["start.js", "app.js", "worker.js", "style.css", "floor.html", "floor.js", "favicon.svg"]
 WEB_DIRS = ["features"]  # page modules imported by app.js
 BOKEH_FILES = ["bokeh.min.js", "bokeh-widgets.min.js"]
 MIME = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",

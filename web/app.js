@@ -2,6 +2,7 @@
 // Sections: boot data, worker bridge, traces, views (BokehJS models), controller, widgets, API.
 // No inline scripts, no CustomJS, no eval: the site runs under a strict CSP.
 
+import { takeWorker } from "./start.js";
 import { FEATURES } from "./features/index.js";
 import { PlotOverlay, setBox } from "./features/overlay.js";
 import { drawPreview } from "./features/preview.js";
@@ -33,7 +34,8 @@ class Bridge {
 
   start() {
     this.failed = null;
-    this.worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
+    const early = takeWorker(); // the first start: the worker start.js started while parsing
+    this.worker = early ? early.worker : new Worker(new URL("worker.js", import.meta.url), { type: "module" });
     this.ready = new Promise((resolve, reject) => { this._ready = resolve; this._fail = reject; });
     this.ready.catch(() => {}); // reported through handlers.fatal
     this.worker.onmessage = (ev) => this.receive(ev.data);
@@ -41,6 +43,11 @@ class Bridge {
       ev.preventDefault();
       this.crash(`the Python worker stopped: ${ev.message || "it could not be started (is worker.js there?)"}`);
     };
+    for (const ev of early ? early.early : []) {
+      if (this.failed) break;
+      if (ev.type === "error") this.worker.onerror(ev);
+      else this.worker.onmessage(ev);
+    }
   }
 
   receive(msg) {
