@@ -355,6 +355,7 @@ class Controller extends EventTarget {
   // -- Python
   onReady(msg) {
     this.isReady = true;
+    this.python = { boot: msg.boot, ms: msg.ms }; // boot: "fresh", or "snapshot" (worker.js)
     this.status.ready(msg);
     // a restarted worker starts with the default model: bring back the chosen one (the worker
     // answers in order, so the queued trace below already uses it)
@@ -536,9 +537,10 @@ class Status {
     this.text.textContent = `Loading Python (Pyodide + numpy): ${mb(loaded)}${of} \u2014 ${file}. The trace shown was computed when the site was built.`;
   }
 
-  ready({ ms, info }) {
+  ready({ ms, info, boot }) {
     this.el.className = "ready";
-    this.text.textContent = `Python ready in ${(ms / 1000).toFixed(1)} s: every trace is now computed live in your browser.`;
+    const how = boot === "snapshot" ? " (restored from the copy this browser kept of your last visit)" : "";
+    this.text.textContent = `Python ready in ${(ms / 1000).toFixed(1)} s${how}: every trace is now computed live in your browser.`;
     if (info) this.model(info);
   }
 
@@ -652,6 +654,7 @@ window.pysim = {
   setUnit: async (u) => { await drawn; ctl.setUnit(u); return afterPaint(); },
   state: () => ctl.state(),
   model, // (name) -> the page's BokehJS model of that name, for tests that look at the views
+  python: () => ctl.python ?? null, // {boot: "fresh" | "snapshot", ms} once Python is ready
   memory: async () => { await ctl.ready; return ctl.bridge.request("memory", {}); }, // {wasm, objects}
 };
 

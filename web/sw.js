@@ -10,6 +10,8 @@
 //   come first; the install then revalidates each file (cache: "no-cache"), which a server
 //   answers with 304 from the browser's HTTP cache when the file has not changed.
 // - Requests: files of the build are answered from the cache, anything else from the network.
+// - Not here: the Python memory snapshot of a repeat visit, which worker.js keeps in IndexedDB
+//   under the same build id.
 const BUILD = "__PYSIM_BUILD__";
 const PREFIX = "pysim-";
 const CACHE = PREFIX + BUILD;
@@ -47,6 +49,9 @@ self.addEventListener("activate", (ev) => {
   })());
 });
 
+let cacheOpened = null; // one caches.open() for all requests (each is a round trip)
+const opened = () => (cacheOpened ??= caches.open(CACHE));
+
 self.addEventListener("fetch", (ev) => {
   const req = ev.request;
   const url = new URL(req.url);
@@ -55,8 +60,7 @@ self.addEventListener("fetch", (ev) => {
   if (path === "index.html") path = "";
   if (path === "sw.js") return;
   ev.respondWith((async () => {
-    const cache = await caches.open(CACHE);
-    const hit = await cache.match(new URL(path, SCOPE).href); // the search part plays no role
+    const hit = await (await opened()).match(new URL(path, SCOPE).href); // the search part plays no role
     return hit || fetch(req);
   })());
 });

@@ -10,9 +10,11 @@ import json
 import shutil
 import time
 
+import numpy as np
 import pytest
 
 import build
+from pysim import api, presets
 from tests.conftest import ConsoleWatch
 from tests.web.servers import SiteServer
 from web.offline import build_id
@@ -104,6 +106,15 @@ def test_second_visit_is_served_from_the_cache(context, srv):
     n = len(srv.log)
     page = visit(context, srv.url)
     traces(page)
+    # Python came back from the memory snapshot the first visit kept (worker.js), and computes
+    # exactly what native pysim does
+    assert page.evaluate("window.pysim.python().boot") == "snapshot"
+    assert "restored" in page.inner_text("#pysim-status")
+    state, ref = page.evaluate("window.pysim.state()"), api.trace_json(presets.load("beijing"), TEXT)
+    for got, want in zip(state["layers"], ref["layers"]):
+        for k in "figoch":
+            np.testing.assert_allclose(got[k], want[k], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(state["probs"], ref["probs"], rtol=1e-12, atol=1e-12)
     ours = [(u, sw) for u, sw in page.responses if u.startswith(srv.url)]
     assert ours and all(sw for _, sw in ours), [u for u, sw in ours if not sw]
     got = {u[len(srv.url):] for u, _ in ours}
