@@ -77,4 +77,7 @@ def panel() -> TabPanel:
     eq_fig.axis.visible = False
     eq_fig.grid.visible = False
     eq_fig.outline_line_alpha = 0
+    # the text's background, as the page's own equations block (style.css, .equations pre)
+    eq_fig.quad(left=-0.02, right=1.02, bottom=-13.4, top=0.5, fill_color="#f6f8fb",
+                line_color=None)
     return TabPanel(title="Cell diagram", child=row(fig, eq_fig))
