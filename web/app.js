@@ -638,9 +638,11 @@ const featured = drawn.then(async (views) => {
 for (const p of [drawn, featured]) {
   p.catch((err) => showError(`the page could not be drawn: ${err.message}`, () => location.reload()));
 }
+const drawnApi = drawn.then(() => undefined);
+drawnApi.catch(() => {}); // shown on the page above; a caller awaiting it sees the error too
 
 window.pysim = {
-  drawn: drawn.then(() => undefined),
+  drawn: drawnApi,
   // ready: Python can trace typed text, every feature is installed, and the state from the URL
   // (if any) is restored (a getter: after Retry has restarted a failed Python, it is the new
   // start's promise)

@@ -118,6 +118,20 @@ def test_a_damaged_wasm_is_reported_not_awaited_forever(page, server):
     assert_trace_usable(page, DEFAULT)
 
 
+def test_a_missing_bokehjs_keeps_the_trace_as_pictures(page, server):
+    """BokehJS does not load: the page says which file and offers a reload; the prerendered
+    trace stays on screen (as the first paint's pictures) and Python still starts."""
+    page.watch.allowed += LOAD_ERRORS
+    page.route("**/bokeh/bokeh-widgets-*.js", lambda route: route.fulfill(status=404, body="no"))
+    page.goto(server)
+    text = error_panel(page)
+    assert "could not be drawn" in text and "bokeh-widgets" in text, text
+    assert page.locator("#pysim-preview canvas").count() == 6  # the six heatmaps
+    assert page.locator("#pysim-preview .pv-words span").all_inner_texts() == DEFAULT
+    page.wait_for_function("document.getElementById('pysim-status').className === 'ready'",
+                           timeout=60_000)
+
+
 def test_a_missing_worker_script(page, server):
     page.watch.allowed += LOAD_ERRORS
     page.route("**/worker.js", lambda route: route.fulfill(status=404, body="not here"))
