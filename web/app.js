@@ -5,7 +5,7 @@
 import { takeWorker } from "./start.js";
 import { FEATURES } from "./features/index.js";
 import { PlotOverlay, setBox } from "./features/overlay.js";
-import { drawPreview } from "./features/preview.js";
+import { cellLimit, drawPreview } from "./features/preview.js";
 
 // ---- boot data ------------------------------------------------------------------------------
 const byId = (id) => document.getElementById(id);
@@ -189,7 +189,6 @@ function model(name) {
 class Views {
   constructor() {
     const m = model;
-    this.m = m;
     this.src = { cells: m("cells"), tokens: m("tokens"), tokLabels: m("tok_labels"),
                  unit: m("unit_lines"), probs: m("probs"), probLabels: m("prob_labels") };
     this.ndarray = window.Bokeh.require("core/util/ndarray").ndarray; // what image glyphs take
@@ -276,7 +275,7 @@ class Views {
       this.probsAxis.major_label_overrides = new Map(names.map((text, j) => [j, new this.PlainText({ text })]));
     }
 
-    cmax = Math.max(1, Math.ceil(cmax * 2) / 2);
+    cmax = cellLimit(cmax);
     for (const mapper of this.cmapC) mapper.setv({ low: -cmax, high: cmax }); // image and colour bar
 
     this.xRange.setv({ start: -0.5, end: Math.max(T, 1) - 0.5 });

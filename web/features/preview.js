@@ -5,6 +5,10 @@
 // of web/page.py, so the views replace the pictures in place: controls, token strip, two rows of
 // three heatmaps.
 
+/** The memory cell's colour limit: symmetric around 0, |C| rounded up to a half, at least 1
+ *  (the views' colour bar and these pictures use the same). */
+export const cellLimit = (maxAbs) => Math.max(1, Math.ceil(maxAbs * 2) / 2);
+
 const el = (tag, props = {}, ...children) => {
   const e = Object.assign(document.createElement(tag), props);
   e.append(...children);
@@ -43,8 +47,8 @@ export function drawPreview(root, boot) {
   }
   const heat = preview.heatmaps.map(([key, title, kind]) => {
     let [low, high] = preview.ranges[kind];
-    if (kind === "cell") { // symmetric around 0, as app.js sets it
-      const cmax = Math.max(1, Math.ceil(Math.max(...layer.c.flat().map(Math.abs)) * 2) / 2);
+    if (kind === "cell") {
+      const cmax = cellLimit(Math.max(...layer.c.flat().map(Math.abs)));
       [low, high] = [-cmax, cmax];
     }
     const canvas = heatCanvas(layer[key], T, H, preview.palettes[kind], low, high);
