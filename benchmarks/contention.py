@@ -1,34 +1,67 @@
-"""How much the page's main-thread work slows Python's boot: the worker's own ready message on
-the page as it is, on the page with BokehJS blocked, and on the floor page (Pyodide + numpy only).
+"""How much the page's main-thread work slows Python's boot, and what the CPU allows.
 
     python benchmarks/contention.py [--runs 4]
 
-Builds and serves the site like run.py; each run and mode in a new browser on a fresh profile.
+Builds and serves the site like run.py; each run and mode in a new browser on a fresh profile,
+the modes interleaved:
+  page                    the page as built
+  page, BokehJS after     BokehJS's scripts held back until the worker says ready (the views
+    Python                are built after Python's boot instead of during it)
+  page, BokehJS blocked   BokehJS's scripts refused: Python's boot with no views at all
+  floor                   floor.html: Pyodide + numpy only, from the same files
+
+Per mode: when the worker said ready, when the views were drawn and when pysim.ready resolved
+(ms from navigation start, in the page), and the CPU time the browser and the static server
+used from navigation until then (run.CpuLoad: this process tree, all threads and processes).
+A page that needs C CPU-seconds cannot be ready sooner than C / CPUs seconds, however its work
+is ordered; the report compares that bound with 1.10 x the floor.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run  # noqa: E402
 
-MODES = ("page", "page, BokehJS blocked", "floor")
+MODES = ("page", "page, BokehJS after Python", "page, BokehJS blocked", "floor")
+BOKEHJS = "**/bokeh/bokeh-*.js"
+DONE = {  # what ends a mode's measurement
+    "page": "() => window.__bench && window.__bench.readyAt !== null",
+    "page, BokehJS after Python": "() => window.__bench && window.__bench.readyAt !== null",
+    "page, BokehJS blocked": "() => window.__bench && window.__bench.workerReady",
+    "floor": "() => window.__bench && window.__bench.workerReady",
+}
 
 
-def worker_ready_ms(page, url: str, mode: str) -> float:
-    if mode == "floor":
-        page.goto(url + "floor.html")
-        return page.evaluate("window.floorReady")
-    if "blocked" in mode:
-        page.route("**/bokeh/bokeh-*.js", lambda route: route.abort())
-    page.goto(url)
-    page.wait_for_function("() => window.__bench && window.__bench.workerReady", polling=50)
-    return page.evaluate("window.__bench.workerReady.at")  # probe.js: when "ready" arrived
+def measure(page, url: str, mode: str, cpu: run.CpuLoad) -> dict:
+    held = []
+    if mode == "page, BokehJS blocked":
+        page.route(BOKEHJS, lambda route: route.abort())
+    elif mode == "page, BokehJS after Python":
+        page.route(BOKEHJS, lambda route: held.append(route))  # answered once Python is ready
+    time.sleep(0.5)  # the new browser settles before the clock starts
+    before = cpu.snapshot()
+    page.goto(url + ("floor.html" if mode == "floor" else ""), wait_until="commit")
+    if mode == "page, BokehJS after Python":
+        page.wait_for_function("() => window.__bench && window.__bench.workerReady", polling=20)
+        page.wait_for_timeout(50)  # the page asks for BokehJS right after its first paint
+        for route in held:
+            route.continue_()
+    page.wait_for_function(DONE[mode], polling=20)
+    after = cpu.snapshot()
+    b = page.evaluate("window.__bench")
+    drawn = page.evaluate("(performance.getEntriesByName('pysim:drawn')[0] || {}).startTime ?? null")
+    wall = after[0] - before[0]
+    return {"worker_ready": b["workerReady"]["at"], "drawn": drawn, "ready": b.get("readyAt"),
+            "cpu_s": (after[2] - before[2]) / cpu.HZ,
+            "others": ((after[1] - before[1]) - (after[2] - before[2])) / cpu.HZ / wall}
 
 
 def main(argv=None) -> int:
@@ -36,21 +69,38 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=4)
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
-    ms = {mode: [] for mode in MODES}
+    cpu = run.CpuLoad()
+    rows = {mode: [] for mode in MODES}
     with tempfile.TemporaryDirectory(prefix="pysim-bench-") as tmp, sync_playwright() as pw:
         srv, url = run.start_server(run.build_site(Path(tmp)))
         try:
             for _ in range(args.runs):
                 for mode in MODES:
                     with run.fresh_profile(pw, Path(tmp)) as (ctx, page):
-                        ms[mode].append(worker_ready_ms(page, url, mode))
+                        rows[mode].append(measure(page, url, mode, cpu))
+                        run.log(f"{mode}: { {k: round(v, 2) for k, v in rows[mode][-1].items() if v is not None} }")
         finally:
             srv.shutdown()
-    floor = statistics.median(ms["floor"])
-    for mode, values in ms.items():
-        med = statistics.median(values)
-        print(f"{mode:24s} Python ready at {med:6.0f} ms (median of {len(values)}; "
-              f"{min(values):.0f}..{max(values):.0f}), {med / floor:.2f}x the floor")
+    med = lambda mode, key: (statistics.median(r[key] for r in rows[mode])  # noqa: E731
+                             if all(r[key] is not None for r in rows[mode]) else None)
+    floor = med("floor", "worker_ready")
+    cpus = os.cpu_count() or 1
+    print(f"{args.runs} runs per mode, {cpus} CPUs; ms from navigation start, medians; "
+          f"CPU = CPU-seconds the browser and the server used until the mode's end")
+    print(f"{'mode':28s} {'Python ready':>13s} {'views drawn':>12s} {'pysim.ready':>12s} "
+          f"{'ready/floor':>12s} {'CPU':>7s} {'others':>7s}")
+    for mode in MODES:
+        end = med(mode, "ready") or med(mode, "worker_ready")
+        f = lambda v: "—" if v is None else f"{v:.0f}"  # noqa: E731
+        print(f"{mode:28s} {f(med(mode, 'worker_ready')):>13s} {f(med(mode, 'drawn')):>12s} "
+              f"{f(med(mode, 'ready')):>12s} {end / floor:>11.2f}x {med(mode, 'cpu_s'):>6.2f}s "
+              f"{med(mode, 'others'):>6.2f}")
+    page_cpu, floor_cpu = med("page", "cpu_s"), med("floor", "cpu_s")
+    print(f"\nThe floor keeps {floor_cpu / (floor / 1000):.2f} of {cpus} CPUs busy while it boots. "
+          f"The page needs {page_cpu:.2f} CPU-s until pysim.ready: on {cpus} CPUs it cannot be "
+          f"ready before {page_cpu / cpus * 1000:.0f} ms ({page_cpu / cpus * 1000 / floor:.2f}x the "
+          f"floor), however its work is ordered; 1.10x the floor is {1.1 * floor:.0f} ms, "
+          f"{1.1 * floor / 1000 * cpus:.2f} CPU-s.")
     return 0
 
 

@@ -429,12 +429,20 @@ def python_timings(browser, url: str, cfg: dict, cases: list) -> dict:
             kw = {"steps": cfg["train_steps"], "blocks": 1, "warmup": b == 0}
             wt = page.evaluate(call, ["train_rate", kw])
             nt = pybench.train_rate(**kw)
+            kw = {"blocks": 1, "min_s": cfg["min_s"] / 5, "warmup": b == 0}
+            wp = page.evaluate(call, ["primitive_times", kw])
+            np_ = pybench.primitive_times(**kw)
             if b == 0:
                 wasm["traces"], nat["traces"], wasm["train"], nat["train"] = w, n, wt, nt
+                wasm["primitives"], nat["primitives"] = wp, np_
             else:
                 for acc, new in ((wasm["traces"], w), (nat["traces"], n)):
                     for a, x in zip(acc, new):
                         a["ms"] += x["ms"]
+                for acc, new in ((wasm["primitives"], wp), (nat["primitives"], np_)):
+                    for a, x in zip(acc, new):
+                        for k in a["us"]:
+                            a["us"][k] += x["us"][k]
                 wasm["train"]["steps_per_s"] += wt["steps_per_s"]
                 nat["train"]["steps_per_s"] += nt["steps_per_s"]
         return {"wasm": wasm, "native": nat}
@@ -622,7 +630,33 @@ def markdown(metrics: list, forward: list, raw: dict, meta: dict | None = None) 
             lines.append(f"| {row['model']} (H={row['H']}, D={row['D']}) | {row['T']} | "
                          f"{ms('native_ms')} | {ms('wasm_ms')} | {row['ratio']:.2f}× | "
                          f"{ms('torch_float64_ms')} | {ms('torch_float32_ms')} |")
+    lines += primitives_table(raw)
     return "\n".join(lines) + "\n"
+
+
+PRIMITIVES = (("matvec", "mat-vec [W|b]·[h,x,1]"), ("tanh_4H", "tanh, 4H"), ("tanh_H", "tanh, H"),
+              ("inplace_4H", "in place, 4H"), ("inplace_H", "in place, H"), ("new_H", "new (H,)"),
+              ("call_1", "one value"), ("step", "whole step"))
+
+
+def primitives_table(raw: dict) -> list:
+    """The numpy calls of one LSTM step, timed alone natively and in Pyodide (pybench.primitive_times)."""
+    py = raw.get("python", {})
+    wasm, nat = (py.get(k, {}).get("primitives") for k in ("wasm", "native"))
+    if not wasm or not nat:
+        return []
+    lines = ["", "The numpy calls one step of `Model.trace` makes, each timed alone, and the whole "
+             "step (a one-layer H = D model, T = 200): median µs per call, native → Pyodide "
+             "(ratio). The mat-vec is einsum in Pyodide (faster there), matmul natively:", "",
+             "| H | " + " | ".join(label for _, label in PRIMITIVES) + " |",
+             "|---|" + "---|" * len(PRIMITIVES)]
+    for w, n in zip(wasm, nat):
+        cells = []
+        for key, _ in PRIMITIVES:
+            a, b = statistics.median(n["us"][key]), statistics.median(w["us"][key])
+            cells.append(f"{a:.1f} → {b:.1f} ({b / a:.1f}×)")
+        lines.append(f"| {w['H']} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def svg_plot(metrics: list, title: str) -> str:
