@@ -137,9 +137,21 @@ def stats(values) -> dict | None:
 class CpuLoad:
     """How many CPUs other processes kept busy: machine-wide busy time (/proc/stat, steal
     included) minus this process tree's (this Python, Playwright's driver, Chromium, torch).
-    On a shared 2-CPU machine that is the main source of noise, so it is recorded per phase."""
+    On a shared 2-CPU machine that is the main source of noise, so it is recorded per phase.
+
+    A process of the tree that ends takes its CPU time with it: Chromium's renderer, GPU and
+    zygote processes are re-parented to init when the browser closes, and init reaps them. So
+    the tree's processes are sampled in the background (every `interval` s) and each one's last
+    seen CPU time is kept after it has gone (without this, closing a browser made its CPU time
+    look like other processes' load)."""
 
     HZ = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __init__(self, interval: float = 0.5):
+        self._ours: dict[tuple[int, int], int] = {}  # (pid, start time) -> utime + stime seen
+        self._lock = threading.Lock()
+        self._sample()
+        threading.Thread(target=self._sample_every, args=(interval,), daemon=True).start()
 
     @staticmethod
     def _busy() -> int:
@@ -147,9 +159,15 @@ class CpuLoad:
             v = [int(x) for x in f.readline().split()[1:]]
         return sum(v[:8]) - v[3] - v[4]  # all but idle and iowait (guest is inside user)
 
-    @staticmethod
-    def _tree() -> int:
-        me, parent, times = os.getpid(), {}, {}
+    def _sample_every(self, interval: float) -> None:
+        while True:
+            time.sleep(interval)
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                self._sample()
+
+    def _sample(self) -> None:
+        """Record the CPU time of every process that is, or was once seen, in this tree."""
+        me, procs = os.getpid(), {}
         for d in os.listdir("/proc"):
             if not d.isdigit():
                 continue
@@ -158,16 +176,27 @@ class CpuLoad:
                     fields = f.read().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            parent[int(d)] = int(fields[1])
-            times[int(d)] = sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
-        total = 0
-        for pid, t in times.items():
-            p, seen = pid, 0
-            while p and p != me and seen < 64:
-                p, seen = parent.get(p, 0), seen + 1
-            if p == me:
-                total += t
-        return total
+            # ppid, utime + stime (a process's own threads; reaped children are counted as
+            # themselves, not in their parent's cutime), start time (pids are reused)
+            procs[int(d)] = (int(fields[1]), int(fields[11]) + int(fields[12]), int(fields[19]))
+
+        def ours(pid: int) -> bool:  # this process, a descendant, or a process seen as one
+            for _ in range(64):
+                if pid == me or (pid in procs and (pid, procs[pid][2]) in self._ours):
+                    return True
+                if pid not in procs:
+                    return False
+                pid = procs[pid][0]
+            return False
+
+        with self._lock:
+            for pid in [pid for pid in procs if ours(pid)]:
+                self._ours[(pid, procs[pid][2])] = procs[pid][1]
+
+    def _tree(self) -> int:
+        self._sample()
+        with self._lock:
+            return sum(self._ours.values())
 
     def snapshot(self):
         try:
