@@ -143,6 +143,8 @@ def _unit_lines(unit_lines, x_range):
     legend.orientation = "horizontal"
     legend.label_text_font_size = "10px"
     legend.border_line_alpha = 0
+    legend.location = "top_left"  # under the title, and no taller than one line of labels
+    legend.margin, legend.padding, legend.glyph_height = 0, 2, 12
     fig.add_layout(legend, "above")
     _style(fig)
     return fig
