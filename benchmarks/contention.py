@@ -57,7 +57,8 @@ def measure(page, url: str, mode: str, cpu: run.CpuLoad) -> dict:
     page.wait_for_function(DONE[mode], polling=20)
     after = cpu.snapshot()
     b = page.evaluate("window.__bench")
-    drawn = page.evaluate("(performance.getEntriesByName('pysim:drawn')[0] || {}).startTime ?? null")
+    drawn = page.evaluate("(performance.getEntriesByName('pysim:drawn')[0] || {}).startTime"
+                          " ?? null")
     wall = after[0] - before[0]
     return {"worker_ready": b["workerReady"]["at"], "drawn": drawn, "ready": b.get("readyAt"),
             "cpu_s": (after[2] - before[2]) / cpu.HZ,
@@ -78,7 +79,9 @@ def main(argv=None) -> int:
                 for mode in MODES:
                     with run.fresh_profile(pw, Path(tmp)) as (ctx, page):
                         rows[mode].append(measure(page, url, mode, cpu))
-                        run.log(f"{mode}: { {k: round(v, 2) for k, v in rows[mode][-1].items() if v is not None} }")
+                        row = rows[mode][-1]
+                        run.log(f"{mode}: " + ", ".join(f"{k} {v:.2f}" for k, v in row.items()
+                                                        if v is not None))
         finally:
             srv.shutdown()
     med = lambda mode, key: (statistics.median(r[key] for r in rows[mode])  # noqa: E731
@@ -96,10 +99,12 @@ def main(argv=None) -> int:
               f"{f(med(mode, 'ready')):>12s} {end / floor:>11.2f}x {med(mode, 'cpu_s'):>6.2f}s "
               f"{med(mode, 'others'):>6.2f}")
     page_cpu, floor_cpu = med("page", "cpu_s"), med("floor", "cpu_s")
-    print(f"\nThe floor keeps {floor_cpu / (floor / 1000):.2f} of {cpus} CPUs busy while it boots. "
+    print(f"\nThe floor keeps {floor_cpu / (floor / 1000):.2f} of {cpus} CPUs busy while it boots."
+          " "
           f"The page needs {page_cpu:.2f} CPU-s until pysim.ready: on {cpus} CPUs it cannot be "
-          f"ready before {page_cpu / cpus * 1000:.0f} ms ({page_cpu / cpus * 1000 / floor:.2f}x the "
-          f"floor), however its work is ordered; 1.10x the floor is {1.1 * floor:.0f} ms, "
+          f"ready before {page_cpu / cpus * 1000:.0f} ms "
+          f"({page_cpu / cpus * 1000 / floor:.2f}x the floor), however its work is ordered; "
+          f"1.10x the floor is {1.1 * floor:.0f} ms, "
           f"{1.1 * floor / 1000 * cpus:.2f} CPU-s.")
     return 0
 

@@ -81,7 +81,7 @@ LOAD_TIMES = """() => {
 }"""
 
 
-def load_experiment(pw, tmp, url, mode):
+def load_experiment(pw, tmp, url, mode, cpu):
     with run.fresh_profile(pw, tmp) as (ctx, page):
         ctx.add_init_script(PHASES)
         held, released = [], []
@@ -102,7 +102,6 @@ def load_experiment(pw, tmp, url, mode):
             page.route("**/worker.js", hold)
         elif mode == "worker first":
             page.route("**/bokeh/*.js", hold)
-        cpu = run.CpuLoad()
         a = cpu.snapshot()
         page.goto(url, wait_until="commit")
         if mode == "worker first":  # BokehJS only once the worker has begun to boot
@@ -286,7 +285,7 @@ def main(argv=None):
             with sync_playwright() as pw:
                 for r in range(args.runs):
                     for mode in modes:
-                        load[mode].append(load_experiment(pw, Path(tmp), url, mode))
+                        load[mode].append(load_experiment(pw, Path(tmp), url, mode, cpu))
                         run.log(f"run {r} {mode}: {load[mode][-1]}")
                     for mode in boots:
                         boots[mode].append(boot_experiment(pw, Path(tmp), url, mode == "wrapped"))

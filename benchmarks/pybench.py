@@ -112,11 +112,11 @@ def primitive_times(sizes=(12, 32, 128), T: int = 200, blocks: int = 5, min_s: f
     """What one LSTM step of Model.trace is made of, each numpy call timed alone at that H
     (D = H), in microseconds per call: the mat-vec [W | b] . [h, x, 1] (einsum or matmul, as
     Model.trace picks it here), tanh of the 4H gate pre-activations and of the H cell values, an
-    in-place element-wise op on 4H and on H values, one that makes a new (H,) array, and one
-    call on a single value (the cost of a numpy call itself). Values in the ranges a trace has
-    (tanh's speed depends on them). `step` is Model.trace per step (an H = D random layer, T
-    steps), which makes these calls (1 mat-vec, 1 + 1 tanh, 2 in-place on 4H, 3 in-place on H,
-    1 new (H,)) plus the trace's own arrays."""
+    element-wise op into an existing array of 4H and of H values, one that makes a new (H,)
+    array, and one call on a single value (the cost of a numpy call itself). Values in the ranges
+    a trace has (tanh's speed depends on them). `step` is Model.trace per step (an H = D random
+    layer, T steps), which makes these calls (1 mat-vec, 1 + 1 tanh, 2 element-wise on 4H and 3
+    on H into existing arrays, 1 new (H,)) plus the trace's own arrays."""
     from pysim import model as M
     rng = np.random.default_rng(0)
     reps = 100  # calls per timed function: the Python call of the timing loop is spread thin
@@ -138,7 +138,7 @@ def primitive_times(sizes=(12, 32, 128), T: int = 200, blocks: int = 5, min_s: f
                            else (lambda: np.matmul(Wb, hx, out=z))),
             "tanh_4H": loop(lambda: np.tanh(z, out=a)),
             "tanh_H": loop(lambda: np.tanh(v, out=w)),
-            "inplace_4H": loop(lambda: np.multiply(a, scale, out=a)),
+            "inplace_4H": loop(lambda: np.multiply(z, scale, out=a)),  # (not a *= ...: denormals)
             "inplace_H": loop(lambda: np.multiply(v, v, out=w)),
             "new_H": loop(lambda: v * v),
             "call_1": loop(lambda: np.multiply(one, one, out=res)),
@@ -146,7 +146,8 @@ def primitive_times(sizes=(12, 32, 128), T: int = 200, blocks: int = 5, min_s: f
         us = {name: timer() for name, timer in calls.items()}
         layer = M.Model.random(M.Config(input_size=H, hidden_size=H), seed=0)
         x = rng.standard_normal((T, H))
-        us["step"] = [1000.0 * ms / T for ms in timed_blocks(lambda: layer.trace(x), blocks, min_s, warmup)]
+        us["step"] = [1000.0 * ms / T
+                      for ms in timed_blocks(lambda: layer.trace(x), blocks, min_s, warmup)]
         out.append({"H": H, "T": T, "matvec": "einsum" if einsum else "matmul", "us": us})
     return out
 
@@ -161,8 +162,8 @@ def environment() -> dict:
             "platform": platform.platform(), "machine": platform.machine()}
 
 
-FUNCTIONS = {"trace_times": trace_times, "train_rate": train_rate, "primitive_times": primitive_times,
-             "environment": environment}
+FUNCTIONS = {"trace_times": trace_times, "train_rate": train_rate,
+             "primitive_times": primitive_times, "environment": environment}
 
 
 def run_json(name: str, kwargs_json: str = "{}") -> str:

@@ -103,8 +103,9 @@ TARGETS = {  # metric key -> (limit, how it reads in the table)
     "cold_drawn_s": (1.0, "≤ 1.0 s"),
     "ready_over_floor": (1.10, "≤ 1.10 × floor"),
     "repeat_ready_s": (1.5, "≤ 1.5 s"),
-    "step_ms_T50": (16.0, "≤ 16 ms"),
-    "retrace_ms_T200": (50.0, "≤ 50 ms"),
+    # issue 5 names H = 32 for the step and no H for the retrace: every H measured is held to them
+    **{f"step_ms_T50{tag}": (16.0, "≤ 16 ms") for tag in ("", "_H32", "_H128")},
+    **{f"retrace_ms_T200{tag}": (50.0, "≤ 50 ms") for tag in ("", "_H32", "_H128")},
     **{f"wasm_over_native_H{h}_T{t}": (2.0, "≤ 2×") for h in (12, 32, 128) for t in PY_TS},
 }
 
@@ -460,15 +461,15 @@ def python_timings(browser, url: str, cfg: dict, cases: list) -> dict:
             nt = pybench.train_rate(**kw)
             kw = {"blocks": 1, "min_s": cfg["min_s"] / 5, "warmup": b == 0}
             wp = page.evaluate(call, ["primitive_times", kw])
-            np_ = pybench.primitive_times(**kw)
+            nprim = pybench.primitive_times(**kw)
             if b == 0:
                 wasm["traces"], nat["traces"], wasm["train"], nat["train"] = w, n, wt, nt
-                wasm["primitives"], nat["primitives"] = wp, np_
+                wasm["primitives"], nat["primitives"] = wp, nprim
             else:
                 for acc, new in ((wasm["traces"], w), (nat["traces"], n)):
                     for a, x in zip(acc, new):
                         a["ms"] += x["ms"]
-                for acc, new in ((wasm["primitives"], wp), (nat["primitives"], np_)):
+                for acc, new in ((wasm["primitives"], wp), (nat["primitives"], nprim)):
                     for a, x in zip(acc, new):
                         for k in a["us"]:
                             a["us"][k] += x["us"][k]
@@ -664,8 +665,8 @@ def markdown(metrics: list, forward: list, raw: dict, meta: dict | None = None) 
 
 
 PRIMITIVES = (("matvec", "mat-vec [W|b]·[h,x,1]"), ("tanh_4H", "tanh, 4H"), ("tanh_H", "tanh, H"),
-              ("inplace_4H", "in place, 4H"), ("inplace_H", "in place, H"), ("new_H", "new (H,)"),
-              ("call_1", "one value"), ("step", "whole step"))
+              ("inplace_4H", "element-wise, 4H"), ("inplace_H", "element-wise, H"),
+              ("new_H", "element-wise, new (H,)"), ("call_1", "one value"), ("step", "whole step"))
 
 
 def primitives_table(raw: dict) -> list:
@@ -676,15 +677,16 @@ def primitives_table(raw: dict) -> list:
         return []
     lines = ["", "The numpy calls one step of `Model.trace` makes, each timed alone, and the whole "
              "step (a one-layer H = D model, T = 200): median µs per call, native → Pyodide "
-             "(ratio). The mat-vec is einsum in Pyodide (faster there), matmul natively:", "",
-             "| H | " + " | ".join(label for _, label in PRIMITIVES) + " |",
+             "(ratio). The mat-vec is matmul or einsum, as `Model.trace` picks it (einsum in "
+             "Pyodide above 3000 weights, faster there):", "",
+             "| H (mat-vec native / Pyodide) | " + " | ".join(label for _, label in PRIMITIVES) + " |",
              "|---|" + "---|" * len(PRIMITIVES)]
     for w, n in zip(wasm, nat):
         cells = []
         for key, _ in PRIMITIVES:
             a, b = statistics.median(n["us"][key]), statistics.median(w["us"][key])
             cells.append(f"{a:.1f} → {b:.1f} ({b / a:.1f}×)")
-        lines.append(f"| {w['H']} | " + " | ".join(cells) + " |")
+        lines.append(f"| {w['H']} ({n['matvec']} / {w['matvec']}) | " + " | ".join(cells) + " |")
     return lines
 
 

@@ -108,6 +108,27 @@ def test_clamp_widgets(page):
     assert "unit 99" in page.inner_text("#pysim-message")
 
 
+def test_comparison_is_drawn_when_its_tab_opens(page):
+    """Without clamps the Intervene comparison is only redrawn while its tab is open (it cost a
+    retrace ~20 ms at T=200, H=128); opening the tab draws the trace on screen."""
+    bokeh(page, "(m('panels').active = 0, 1)")  # the Cell diagram tab
+    page.evaluate("window.pysim.setText('leave Beijing on November 2nd')")
+    before = bokeh(page, "Array.from(m('clamp_cells').data.t)")
+    page.evaluate("window.pysim.setText('arrive Beijing')")
+    assert bokeh(page, "Array.from(m('clamp_cells').data.t)") == before  # left alone
+    bokeh(page, "(m('panels').active = 1, 1)")  # the Intervene tab
+    d = bokeh(page, "Object.fromEntries(['t', 'unit', 'c', 'dc', 'h'].map("
+                    "k => [k, Array.from(m('clamp_cells').data[k])]))")
+    ref = native("arrive Beijing")["layers"][0]
+    H = len(ref["c"][0])
+    assert d["t"] == [t for t in range(2) for _ in range(H)]
+    assert d["unit"] == list(range(H)) * 2
+    close(np.reshape(d["c"], (2, H)), ref["c"])
+    close(np.reshape(d["h"], (2, H)), ref["h"])
+    assert d["dc"] == [0.0] * (2 * H)  # no clamps: nothing differs
+    bokeh(page, "(m('panels').active = 0, 1)")
+
+
 def test_url_restores_the_exact_state(page, browser):
     page.evaluate("window.pysim.setPreset('memory')")
     page.evaluate("window.pysim.setText('B x y z <b>x</b> ?')")

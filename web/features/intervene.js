@@ -1,5 +1,6 @@
 // Interventions (web/panels/intervene.py): clamps are kept in ctl.clamps and sent to pysim with
 // every trace; the worker then also returns the unclamped C, h and probabilities (base_*).
+import { activeTab } from "./common.js";
 
 const GATE_NAMES = { f: "forget gate f", i: "input gate i", o: "output gate o", zero: "silence" };
 
@@ -105,8 +106,19 @@ export function install({ ctl, m, showMessage }) {
   });
   w.clamp_clear.on_event("button_click", () => quiet(apply([])));
   w.clamp_gate.property("value").change.connect(() => { w.clamp_value.disabled = w.clamp_gate.value === "zero"; });
-  ctl.addEventListener("trace", draw);
-  draw();
+  // the comparison (T x H cells) is drawn while its tab is open or clamps are set: a hidden,
+  // clamp-free comparison is all zeros, and redrawing it cost every retrace ~20 ms at T=200, H=128
+  let stale = true;
+  const visible = () => activeTab(m) === "panel_intervene";
+  const refresh = () => {
+    stale = !(visible() || ctl.clamps.length > 0);
+    if (!stale) draw();
+  };
+  ctl.addEventListener("trace", refresh);
+  try {
+    m("panels").property("active").change.connect(() => { if (stale && visible()) refresh(); });
+  } catch { /* no tabs */ }
+  refresh();
   return {
     setClamps: (list) => apply(list),
     clearClamps: () => apply([]),

@@ -63,7 +63,7 @@ def panel() -> TabPanel:
                     "= 0 at a step wipes the memory there, so C_t = i_t \u00b7 C\u0303_t. "
                     "The main views show the clamped run; below, how it differs.",
                sizing_mode="stretch_width")
-    return TabPanel(title="Intervene", child=column(
+    return TabPanel(title="Intervene", name="panel_intervene", child=column(
         note,
         row(gate, value, unit, steps, add, clear, sizing_mode="stretch_width"),
         listing,
