@@ -138,6 +138,17 @@ class Session:
         from .live import describe
         return {**self.info(), **describe(model, filename)}
 
+    def restore_model(self, data, name: str) -> dict:
+        """Make a model the page had before Python restarted current again: its .npz bytes (from
+        load_model's file or train_export), under the name it had."""
+        from . import io
+        if hasattr(data, "to_py"):  # a JS Uint8Array arriving through Pyodide
+            data = data.to_py()
+        model = io.load_any(bytes(data))
+        self.custom[str(name)] = model
+        self.model, self.name = model, str(name)
+        return self.info()
+
     def export_model(self) -> bytes:
         """The current model as an .npz file (PyTorch state_dict names)."""
         from . import io

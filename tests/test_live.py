@@ -286,6 +286,24 @@ def test_gradient_flow_for_vector_models_and_models_without_head():
         live.gradient_flow(Model.random(Config(5, 3, 1), seed=2), "a b")
 
 
+def test_a_new_session_restores_a_model_under_its_old_name():
+    # what the page does after Python restarts: a trained model's exported bytes come back as the
+    # current model, under the name the page shows, and trace as before
+    old = api.Session()
+    old.train_setup({"task": "beijing", "optimizer": "adam", "lr": 0.02})
+    old.train_chunk(3, {"evaluate": False})
+    new = api.Session()
+    info = new.restore_model(old.train_export(), "trained: beijing")
+    assert info["name"] == new.name == "trained: beijing" and info["hidden"] == 12
+    same_trace(new.model, old.model, inputs=TEXT)
+    new.set_preset("beijing")
+    assert new.set_preset("trained: beijing")["name"] == "trained: beijing"
+    before = new.model
+    with pytest.raises(ModelFileError):
+        new.restore_model(b"garbage", "file: x.npz")
+    assert new.model is before and new.name == "trained: beijing"
+
+
 def test_session_load_model_reports_and_lists_the_file():
     s = api.Session()
     m = word_model(L=1, H=5, D=3)

@@ -317,6 +317,8 @@ class Controller extends EventTarget {
   constructor(boot) {
     super();
     this.boot = boot;
+    this.builtin = new Set(Object.keys(boot.presets)); // the presets every new worker has
+    this.kept = new Map(); // name -> .npz bytes of the models the page made (files, training)
     this.clamps = [];      // interventions: [{gate, value, layer, unit, t0, t1}], sent with every trace
     this.trace = traceFromJson(boot.trace);
     this.text = boot.text;
@@ -356,16 +358,38 @@ class Controller extends EventTarget {
     this.isReady = true;
     this.python = { boot: msg.boot, ms: msg.ms }; // boot: "fresh", or "snapshot" (worker.js)
     this.status.ready(msg);
-    // a restarted worker starts with the default model: bring back the chosen one (the worker
-    // answers in order, so the queued trace below already uses it)
-    if (msg.info && msg.info.name !== this.preset && this.boot.presets[this.preset]) {
-      this.bridge.call("set_preset", this.preset).then((info) => this.status.model(info), () => {});
-    }
+    if (msg.info && msg.info.name !== this.preset) this.bringBack(this.preset, msg.info);
     if (this.queued !== null) {
       const { text, done } = this.queued;
       this.queued = null;
       this.retrace(text).then(done.resolve, done.reject);
     }
+  }
+
+  /** Keep a model's file, so that a restarted worker can be given it back (bringBack). */
+  keep(name, bytes) {
+    this.kept.set(name, bytes);
+  }
+
+  // A restarted worker starts with the default model: bring back the one on screen, a preset or
+  // a model the page made (its kept file). The worker answers in order, so the trace queued by
+  // onReady already uses it. A model that cannot come back is said so, and the default is shown.
+  bringBack(name, current) {
+    const bytes = this.kept.get(name);
+    const call = this.builtin.has(name) ? this.bridge.call("set_preset", name)
+      : bytes ? this.bridge.call("restore_model", bytes, name) : null;
+    const lost = (why) => { // the worker keeps its default model: the menu and status say so
+      this.preset = current.name;
+      if (this.views) {
+        this.guard = true;
+        try { this.views.w.preset.value = current.name; } finally { this.guard = false; }
+      }
+      this.status.model(current);
+      showMessage(`The model \u201c${name}\u201d was lost when Python stopped${why ? ` (${why})` : ""}: ` +
+                  `the trace shown is of ${current.name} again.`);
+    };
+    if (!call) return lost("");
+    call.then((info) => this.status.model(info), (err) => lost(err.message));
   }
 
   onFatal(reason) {
@@ -377,6 +401,7 @@ class Controller extends EventTarget {
 
   restart() {
     hideError();
+    this.emit("restart"); // features whose state lived in the stopped worker forget it
     this.status.loading();
     if (this.queued === null) { // trace again what was asked last (a crash may have cut it short)
       const noop = () => {};
@@ -440,7 +465,11 @@ class Controller extends EventTarget {
   async setPreset(name) {
     if (!this.boot.presets[name]) throw new Error(`unknown preset ${name}`);
     await this.bridge.ready;
-    const info = await this.bridge.call("set_preset", name);
+    const info = await this.bridge.call("set_preset", name).catch((err) => {
+      const bytes = this.kept.get(name); // a model the page made, unknown to a restarted worker
+      if (!bytes || err.fatal) throw err;
+      return this.bridge.call("restore_model", bytes, name);
+    });
     const wasDefault = this.text === this.boot.presets[this.preset].text;
     this.preset = name;
     this.guard = true;

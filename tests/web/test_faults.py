@@ -12,6 +12,7 @@ worker.evaluate wraps the worker's onmessage); the product has no test hook for 
 """
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from pysim import api, presets
@@ -175,3 +176,75 @@ def test_a_worker_crash_mid_trace_keeps_the_trace_and_retry_traces_again(page, s
     want = api.trace_json(presets.load(preset), second)
     assert state["layers"][0]["c"][-1] == pytest.approx(want["layers"][0]["c"][-1], abs=1e-12)
     assert page.is_hidden("#pysim-error")
+
+
+def crash_next_trace(page):
+    """The page's worker throws on its next trace request (see the module docstring)."""
+    (worker,) = [w for w in page.workers if w.url.split("?")[0].endswith("/worker.js")]
+    worker.evaluate("""() => {
+      const handle = self.onmessage;
+      self.onmessage = (ev) => {
+        if (ev.data.method === "trace") throw new Error("simulated crash in the worker");
+        return handle(ev);
+      };
+    }""")
+
+
+def assert_native(page, model, text, tol=1e-12):
+    st = page.evaluate("window.pysim.state()")
+    want = api.trace_json(model, text)
+    assert st["tokens"] == want["tokens"]
+    for k in "figoch":
+        np.testing.assert_allclose(st["layers"][0][k], want["layers"][0][k], rtol=0, atol=tol)
+    np.testing.assert_allclose(np.ravel(st["probs"]), np.ravel(want["probs"]), rtol=0, atol=tol)
+
+
+def test_retry_brings_back_a_loaded_model(page, server):
+    """A model loaded from a file is the current model again after a crash and Retry."""
+    from pysim import io as pio
+    from pysim.model import Config, Model
+    page.watch.allowed += ["simulated crash"]
+    base = presets.load(presets.NAMES[0]).config
+    model = Model.random(Config(input_size=4, hidden_size=5, vocab=list(base.vocab),
+                                tags=list(base.tags)), seed=3)
+    page.goto(server)
+    page.evaluate("window.pysim.ready")
+    info = page.evaluate("async ([b, name]) => window.pysim.loadModel(new Uint8Array(b), name)",
+                         [list(pio.to_bytes(model)), "mine.npz"])
+    assert info["name"] == "file: mine.npz"
+    crash_next_trace(page)
+    err = page.evaluate("t => window.pysim.setText(t).then(() => 'traced', e => e.message)",
+                        "leave Beijing")
+    assert "simulated crash" in err
+    page.click("#pysim-retry")
+    page.wait_for_function("window.pysim.state().ready && window.pysim.state().text === 'leave Beijing'",
+                           timeout=60_000)
+    assert page.evaluate("window.pysim.state().preset") == "file: mine.npz"
+    assert_native(page, model, "leave Beijing")  # the file's model, not the default one
+    assert "mine.npz" in page.inner_text("#pysim-status")
+    # another preset and back: the restarted worker has the file's model under its name
+    page.evaluate("p => window.pysim.setPreset(p)", presets.NAMES[1])
+    page.evaluate("window.pysim.setPreset('file: mine.npz')")
+    assert_native(page, model, page.evaluate("window.pysim.state().text"))
+
+
+def test_retry_brings_back_a_trained_model_as_training_left_it(page, server):
+    from pysim import io as pio
+    page.watch.allowed += ["simulated crash"]
+    page.goto(server)
+    page.evaluate("window.pysim.ready")
+    done = page.evaluate("window.pysim.train({task: 'beijing', steps: 6, reset: true})")
+    assert done["steps"] == 6 and done["name"] == "trained: beijing"
+    trained = pio.load_any(bytes(page.evaluate("async () => Array.from(await window.pysim.exportModel())")))
+    crash_next_trace(page)
+    page.evaluate("t => window.pysim.setText(t).then(() => 'traced', e => e.message)", "leave Beijing")
+    page.click("#pysim-retry")
+    page.wait_for_function("window.pysim.state().ready && window.pysim.state().text === 'leave Beijing'",
+                           timeout=60_000)
+    assert page.evaluate("window.pysim.state().preset") == "trained: beijing"
+    assert_native(page, trained, "leave Beijing")
+    status = page.evaluate("window.pysim.model('train_status').text")
+    assert "Python was restarted" in status and "step 6" in status, status
+    # Start trains afresh: a new run from step 0
+    again = page.evaluate("window.pysim.train({steps: 2})")
+    assert again["steps"] == 2 and again["name"] == "trained: beijing"

@@ -90,6 +90,7 @@ export function install(ctx) {
       throw err.fatal ? err : fail(err.user ? `${err.message}.`.replace(/\.\.$/, ".") : `pysim could not read it (${err.message}).`);
     }
     showModel(ctx, info);
+    ctl.keep(info.name, bytes); // for a restarted worker (app.js bringBack)
     out.text = report(info);
     await ctl.retrace(ctl.text).catch(() => {});
     await afterPaint();

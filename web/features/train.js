@@ -84,6 +84,15 @@ export function install(ctx) {
   }
 
   // ---- Python calls
+  /** The model as trained so far, kept by the page: a restarted worker gets it back (app.js). */
+  let kept = null; // {name, steps} of the model last kept
+  async function keepModel() {
+    if (!status || !status.name) return;
+    const { name, steps } = status;
+    ctl.keep(name, await bridge.call("train_export"));
+    kept = { name, steps };
+  }
+
   async function setup(opts) {
     await pauseTraining();
     await bridge.ready;
@@ -94,6 +103,7 @@ export function install(ctx) {
     listSentences(status);
     buttons();
     say(describe(status, "A fresh, untrained model: press Start."));
+    await keepModel();
     await ctl.retrace(ctl.text).catch(() => {});
     return status;
   }
@@ -159,6 +169,7 @@ export function install(ctx) {
           record(status);
         }
         await retrace(); // the views show the model as training left it
+        await keepModel();
         if (why === "diverged") showMessage(status.diverged);
       } catch (err) {
         why = "error";
@@ -202,6 +213,19 @@ export function install(ctx) {
              steps: status.steps, seconds: (performance.now() - t0) / 1000, stopped: why,
              diverged: status.diverged || "", name: status.name };
   }
+
+  // Python restarted (Retry after a crash): the training run lived in the stopped worker. The
+  // model as of its last pause comes back as the current model (app.js); Start trains afresh.
+  ctl.addEventListener("restart", () => {
+    if (!status || !status.name) return;
+    const back = kept && kept.name === status.name
+      ? `\u201c${kept.name}\u201d is back as it was at step ${kept.steps}` : "the trained model is lost";
+    status = null;
+    listSentences(null);
+    buttons();
+    say(`Python was restarted: ${back}; the training run (optimizer state, your own sentences) ` +
+        "stopped with the old worker, so Start trains a fresh model.");
+  });
 
   // ---- widgets
   const quiet = (p) => p.catch((err) => { if (!err.superseded) say(err.message); });

@@ -5,8 +5,8 @@ immediate; the model being trained is the page's current model, so the views abo
 from __future__ import annotations
 
 from bokeh.layouts import column, row
-from bokeh.models import (Button, ColumnDataSource, Div, HoverTool, Range1d, Select, TabPanel,
-                          TextInput)
+from bokeh.models import (Button, ColumnDataSource, Div, FixedTicker, HoverTool, Range1d, Select,
+                          TabPanel, TextInput)
 from bokeh.plotting import figure
 
 CAPTION = ("Train a fresh LSTM here, in your browser: pysim's own backprop through time and "
@@ -30,6 +30,10 @@ def _curve_fig(name, title, y_label, y_log=False):
     fig.toolbar.autohide = True
     fig.title.text_font_size = "12px"
     fig.axis.axis_label_text_font_size = "10px"
+    if y_log:  # whole decades only: over one or two decades BokehJS's log ticker labels 2..9 too
+        fig.yaxis.ticker = FixedTicker(ticks=[10.0 ** k for k in range(-12, 6)],
+                                       minor_ticks=[m * 10.0 ** k for k in range(-12, 6)
+                                                    for m in range(2, 10)])
     return fig
 
 
