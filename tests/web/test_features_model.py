@@ -87,6 +87,17 @@ def test_loading_a_pytorch_style_file_shows_that_model(page):
     page.evaluate("window.pysim.setPreset('beijing')")
     page.evaluate("window.pysim.setPreset('file: vectors.npz')")
     assert_state_is_native_trace(state(page), model)
+    # a link cannot carry the file: it keeps the text and says the model stays in this tab
+    page.evaluate("window.pysim.setText('leave Beijing')")
+    page.evaluate(LOAD, [list(pio.to_bytes(model)), "again.npz"])  # loaded with this text
+    url = page.evaluate("window.pysim.url()")
+    assert "preset=" not in url and "text=leave+Beijing" in url
+    page.get_by_role("button", name="Copy link to this view").click()  # says so once copied
+    page.wait_for_function("document.getElementById('pysim-message').innerText.includes('Link')"
+                           " || document.getElementById('pysim-message').innerText.includes('link')")
+    message = page.inner_text("#pysim-message")
+    assert "lives only in this tab" in message and "exact view" not in message, message
+    page.evaluate("window.pysim.setPreset('beijing')")
 
 
 def test_loading_keras_weights_through_the_file_input(page):

@@ -11,11 +11,12 @@ const MAX_URL_TEXT = 2000; // characters; longer texts stay out of links (browse
 const FIELDS = [
   { key: "preset", stage: 0,
     // models trained or loaded on the page live only in this tab: links keep to the presets
-    read: (c) => (c.preset === c.boot.preset || !(c.preset in c.boot.presets) ? null : c.preset),
+    read: (c) => (c.preset === c.boot.preset || !c.builtin.has(c.preset) ? null : c.preset),
     restore: (c, w, v) => c.setPreset(v) },
   { key: "text", stage: 1,
-    read: (c) => (c.text === (c.boot.presets[c.preset] || {}).text || c.text.length > MAX_URL_TEXT
-      ? null : c.text),
+    // left out when it is the default text of the model the link opens with
+    read: (c) => (c.text === c.boot.presets[c.builtin.has(c.preset) ? c.preset : c.boot.preset].text
+      || c.text.length > MAX_URL_TEXT ? null : c.text),
     restore: (c, w, v) => { c.pendingText = v; } },
   { key: "clamps", stage: 1,
     read: (c) => (c.clamps.length ? JSON.stringify(c.clamps) : null),
@@ -89,13 +90,16 @@ export function install({ ctl, views, m, showMessage }) {
   m("share").on_event("button_click", async () => {
     clearTimeout(timer);
     const link = `${location.origin}${location.pathname}?${encode(ctl, w)}`;
+    const model = ctl.builtin.has(ctl.preset) ? ""
+      : ` It opens with the ${ctl.boot.preset} model: \u201c${ctl.preset}\u201d lives only in this tab ` +
+        "(Model & export downloads its file, for others to load).";
     try {
       await navigator.clipboard.writeText(link);
-      showMessage(ctl.text.length > MAX_URL_TEXT
+      showMessage((ctl.text.length > MAX_URL_TEXT
         ? `Link copied, without the text: it is longer than ${MAX_URL_TEXT} characters, too long for a link.`
-        : `Link copied: it opens this exact view (${link.length} characters).`);
+        : model ? `Link copied (${link.length} characters).` : `Link copied: it opens this exact view (${link.length} characters).`) + model);
     } catch {
-      showMessage(`Copy this link to share this exact view: ${link}`);
+      showMessage(`Copy this link to share ${model ? "this view" : "this exact view"}: ${link}${model}`);
     }
   });
   return {
