@@ -142,14 +142,8 @@ def test_a_missing_worker_script(page, server):
     assert_trace_usable(page, DEFAULT)
 
 
-def test_a_worker_crash_mid_trace_keeps_the_trace_and_retry_traces_again(page, server):
-    page.watch.allowed += ["simulated crash"]
-    preset = presets.NAMES[1]
-    first, second = "leave Beijing", "arrive Beijing on November 2nd"
-    page.goto(server)
-    page.evaluate("window.pysim.ready")
-    page.evaluate("p => window.pysim.setPreset(p)", preset)
-    page.evaluate("t => window.pysim.setText(t)", first)
+def crash_next_trace(page):
+    """The page's worker throws on its next trace request (see the module docstring)."""
     (worker,) = [w for w in page.workers if w.url.split("?")[0].endswith("/worker.js")]
     worker.evaluate("""() => {
       const handle = self.onmessage;
@@ -158,6 +152,17 @@ def test_a_worker_crash_mid_trace_keeps_the_trace_and_retry_traces_again(page, s
         return handle(ev);
       };
     }""")
+
+
+def test_a_worker_crash_mid_trace_keeps_the_trace_and_retry_traces_again(page, server):
+    page.watch.allowed += ["simulated crash"]
+    preset = presets.NAMES[1]
+    first, second = "leave Beijing", "arrive Beijing on November 2nd"
+    page.goto(server)
+    page.evaluate("window.pysim.ready")
+    page.evaluate("p => window.pysim.setPreset(p)", preset)
+    page.evaluate("t => window.pysim.setText(t)", first)
+    crash_next_trace(page)
     err = page.evaluate("t => window.pysim.setText(t).then(() => 'traced', e => e.message)", second)
     assert "the Python worker stopped" in err and "simulated crash" in err
     text = error_panel(page)
@@ -178,16 +183,14 @@ def test_a_worker_crash_mid_trace_keeps_the_trace_and_retry_traces_again(page, s
     assert page.is_hidden("#pysim-error")
 
 
-def crash_next_trace(page):
-    """The page's worker throws on its next trace request (see the module docstring)."""
-    (worker,) = [w for w in page.workers if w.url.split("?")[0].endswith("/worker.js")]
-    worker.evaluate("""() => {
-      const handle = self.onmessage;
-      self.onmessage = (ev) => {
-        if (ev.data.method === "trace") throw new Error("simulated crash in the worker");
-        return handle(ev);
-      };
-    }""")
+def crash_and_retry(page, text):
+    """Crash the worker on tracing `text`, press Retry, wait until the new one has traced it."""
+    crash_next_trace(page)
+    err = page.evaluate("t => window.pysim.setText(t).then(() => 'traced', e => e.message)", text)
+    assert "simulated crash" in err
+    page.click("#pysim-retry")
+    page.wait_for_function("t => window.pysim.state().ready && window.pysim.state().text === t",
+                           arg=text, timeout=60_000)
 
 
 def assert_native(page, model, text, tol=1e-12):
@@ -212,13 +215,7 @@ def test_retry_brings_back_a_loaded_model(page, server):
     info = page.evaluate("async ([b, name]) => window.pysim.loadModel(new Uint8Array(b), name)",
                          [list(pio.to_bytes(model)), "mine.npz"])
     assert info["name"] == "file: mine.npz"
-    crash_next_trace(page)
-    err = page.evaluate("t => window.pysim.setText(t).then(() => 'traced', e => e.message)",
-                        "leave Beijing")
-    assert "simulated crash" in err
-    page.click("#pysim-retry")
-    page.wait_for_function("window.pysim.state().ready && window.pysim.state().text === 'leave Beijing'",
-                           timeout=60_000)
+    crash_and_retry(page, "leave Beijing")
     assert page.evaluate("window.pysim.state().preset") == "file: mine.npz"
     assert_native(page, model, "leave Beijing")  # the file's model, not the default one
     assert "mine.npz" in page.inner_text("#pysim-status")
@@ -235,12 +232,9 @@ def test_retry_brings_back_a_trained_model_as_training_left_it(page, server):
     page.evaluate("window.pysim.ready")
     done = page.evaluate("window.pysim.train({task: 'beijing', steps: 6, reset: true})")
     assert done["steps"] == 6 and done["name"] == "trained: beijing"
-    trained = pio.load_any(bytes(page.evaluate("async () => Array.from(await window.pysim.exportModel())")))
-    crash_next_trace(page)
-    page.evaluate("t => window.pysim.setText(t).then(() => 'traced', e => e.message)", "leave Beijing")
-    page.click("#pysim-retry")
-    page.wait_for_function("window.pysim.state().ready && window.pysim.state().text === 'leave Beijing'",
-                           timeout=60_000)
+    trained = pio.load_any(bytes(page.evaluate(
+        "async () => Array.from(await window.pysim.exportModel())")))
+    crash_and_retry(page, "leave Beijing")
     assert page.evaluate("window.pysim.state().preset") == "trained: beijing"
     assert_native(page, trained, "leave Beijing")
     status = page.evaluate("window.pysim.model('train_status').text")
