@@ -32,12 +32,7 @@ import run  # noqa: E402
 
 MODES = ("page", "page, BokehJS after Python", "page, BokehJS blocked", "floor")
 BOKEHJS = "**/bokeh/bokeh-*.js"
-DONE = {  # what ends a mode's measurement
-    "page": "() => window.__bench && window.__bench.readyAt !== null",
-    "page, BokehJS after Python": "() => window.__bench && window.__bench.readyAt !== null",
-    "page, BokehJS blocked": "() => window.__bench && window.__bench.workerReady",
-    "floor": "() => window.__bench && window.__bench.workerReady",
-}
+VIEWS = ("page", "page, BokehJS after Python")  # the modes that end at pysim.ready, not Python's
 
 
 def measure(page, url: str, mode: str, cpu: run.CpuLoad) -> dict:
@@ -54,7 +49,8 @@ def measure(page, url: str, mode: str, cpu: run.CpuLoad) -> dict:
         page.wait_for_timeout(50)  # the page asks for BokehJS right after its first paint
         for route in held:
             route.continue_()
-    page.wait_for_function(DONE[mode], polling=20)
+    done = "readyAt !== null" if mode in VIEWS else "workerReady"
+    page.wait_for_function(f"() => window.__bench && window.__bench.{done}", polling=20)
     after = cpu.snapshot()
     b = page.evaluate("window.__bench")
     drawn = page.evaluate("(performance.getEntriesByName('pysim:drawn')[0] || {}).startTime"

@@ -127,27 +127,27 @@ class Session:
 
     def load_model(self, data, filename: str = "model.npz") -> dict:
         """Load a user's model file (bytes); on any error the current model stays."""
-        from . import io
-        if hasattr(data, "to_py"):  # a JS Uint8Array arriving through Pyodide
-            data = data.to_py()
-        model = io.load_any(bytes(data))  # pysim / PyTorch or Keras names (see io.load_any)
         name = "file: " + (str(filename)[:80] or "model.npz")  # a browser's File.name: no path
-        self.custom[name] = model
-        self.model = model
-        self.name = name
+        model = self._make_current(data, name)
         from .live import describe
         return {**self.info(), **describe(model, filename)}
 
     def restore_model(self, data, name: str) -> dict:
         """Make a model the page had before Python restarted current again: its .npz bytes (from
         load_model's file or train_export), under the name it had."""
+        self._make_current(data, str(name))
+        return self.info()
+
+    def _make_current(self, data, name: str):
+        """Read model file bytes and make the model current under `name` (kept in custom, so
+        set_preset finds it again); on any error the current model stays."""
         from . import io
         if hasattr(data, "to_py"):  # a JS Uint8Array arriving through Pyodide
             data = data.to_py()
-        model = io.load_any(bytes(data))
-        self.custom[str(name)] = model
-        self.model, self.name = model, str(name)
-        return self.info()
+        model = io.load_any(bytes(data))  # pysim / PyTorch or Keras names (see io.load_any)
+        self.custom[name] = model
+        self.model, self.name = model, name
+        return model
 
     def export_model(self) -> bytes:
         """The current model as an .npz file (PyTorch state_dict names)."""
