@@ -2,9 +2,15 @@
 
     python -m pysim trace --preset beijing --text "arrive Beijing on November 2nd" [--json]
     python -m pysim trace --model M.npz --inputs X.npy            # X: (T, D) float vectors
+    python -m pysim trace --model M.npz --vocab words.txt --names emb=embedding,fc=head --text ...
     python -m pysim train --task beijing --out M.npz [--seed N]
 
-Bad input: one line on stderr and exit code 2 (never a traceback).
+--model reads every file pysim.load reads (pysim / PyTorch / Keras names; see pysim.io), with
+the same messages. --vocab FILE: the vocabulary of a file without one (one word per line, or a
+JSON list). --names: the file's module names -> embedding / lstm / head.
+
+Bad input: "pysim: error: " and the whole message on stderr (several lines when it shows the
+Python that converts a file), exit code 2, never a traceback.
 """
 from __future__ import annotations
 
@@ -40,6 +46,11 @@ def _parser():
     inp = t.add_mutually_exclusive_group()
     inp.add_argument("--text", help="whitespace-separated words")
     inp.add_argument("--inputs", help="a .npy file of input vectors, shape (T, D)")
+    t.add_argument("--vocab", metavar="FILE",
+                   help="the model's vocabulary: one word per line, or a JSON list")
+    t.add_argument("--names", metavar="MODULE=ROLE,...",
+                   help="map the file's module names to embedding / lstm / head, "
+                        "e.g. emb=embedding,encoder=lstm,fc=head")
     t.add_argument("--json", action="store_true", help="JSON {tokens, layers: [{f,i,g,o,c,h}], probs}")
     r = sub.add_parser("train", help="train a model on a task and write it")
     r.add_argument("--task", required=True, choices=["beijing", "memory"])
@@ -92,7 +103,10 @@ def _trace(args) -> int:
         raise UsageError("trace needs --model FILE or --preset NAME")
     if args.text is None and args.inputs is None:
         raise UsageError("trace needs --text \"...\" or --inputs X.npy")
-    model = presets.load(args.preset) if args.preset else load(args.model)
+    if args.preset and (args.vocab or args.names):
+        raise UsageError("--vocab and --names go with --model FILE")
+    model = (presets.load(args.preset) if args.preset
+             else load(args.model, vocab=args.vocab, names=args.names))
     if args.text is not None:
         if model.config.vocab is None:
             raise UsageError("this model reads vectors: give --inputs X.npy, not --text")
@@ -141,7 +155,7 @@ def main(argv=None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except (UsageError, ModelFileError, ValueError, OSError) as e:
-        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+        msg = str(e) or type(e).__name__
         print(f"pysim: error: {msg}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:

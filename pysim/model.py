@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 GATES = ("f", "i", "g", "o")  # the article's order; row blocks of W
-UNK = "<unk>"
+UNK = "<unk>"  # pysim's own unknown-word token (its presets and training vocabularies)
+UNK_TOKENS = (UNK, "<UNK>", "[UNK]", "<oov>", "<OOV>")  # recognised in a vocabulary, in this order
 MAX_TOKENS = 1000  # longer texts are cut here (the page and the CLI say so)
 # Pyodide's numpy has no BLAS: there einsum's loop does a matrix-vector product of more than
 # ~3000 weights faster than matmul's (4H x (2H + 1): H = 32: 5.4 vs 6.8 us; H = 128: 44 vs 103 us)
@@ -64,6 +65,16 @@ class Config:
     num_layers: int = 1   # L
     vocab: list[str] | None = None  # None: the model takes vectors, not words
     tags: list[str] | None = None   # None: no softmax head
+    unk: str | None = None          # the unknown-word token; None: the first of UNK_TOKENS in vocab
+
+    def __post_init__(self):
+        if self.vocab is None:
+            if self.unk is not None:
+                raise ValueError("an unknown-word token needs a vocabulary")
+        elif self.unk is None:
+            self.unk = next((w for w in UNK_TOKENS if w in self.vocab), None)
+        elif self.unk not in self.vocab:
+            raise ValueError(f"the unknown-word token {self.unk!r} is not in the vocabulary")
 
 
 @dataclass
@@ -118,7 +129,7 @@ class Clamp:
 class Trace:
     """Everything the LSTM computed, for every layer, step and unit."""
     tokens: list[str]          # what was read (T); for vector input, "x0", "x1", ...
-    unknown: np.ndarray        # (T,) bool: token mapped to <unk>
+    unknown: np.ndarray        # (T,) bool: token mapped to the unknown-word token
     x: np.ndarray              # (T, D) the input vectors (embeddings)
     f: np.ndarray              # (L, T, H) forget gate
     i: np.ndarray              # (L, T, H) input gate
@@ -186,20 +197,27 @@ class Model:
         io.save(self, path)
 
     # ---- words -> vectors -------------------------------------------------
+    def word_id(self, word: str):
+        """The row of a word: exactly, else lower-cased; None when neither is in the vocabulary."""
+        k = self._index.get(word)
+        return self._index.get(word.lower()) if k is None else k
+
     def encode(self, tokens: list[str]):
-        """Token ids and an <unk> mask. Lookup: exact, then lower case, then <unk>."""
+        """Token ids and an unknown mask. Lookup: exact, then lower case, then the unknown-word
+        token (config.unk); a word with no match and no unknown token is a ValueError."""
         if self.config.vocab is None:
             raise ValueError("this model takes input vectors, not words")
-        unk = self._index.get(UNK)
+        unk = self._index.get(self.config.unk) if self.config.unk is not None else None
         ids, unknown = [], []
         for tok in tokens:
-            k = self._index.get(tok, self._index.get(tok.lower()))
+            k = self.word_id(tok)
             if k is None:
                 if unk is None:
-                    raise ValueError(f"word {tok!r} is not in the vocabulary and it has no {UNK}")
-                k = unk
-            ids.append(k)
-            unknown.append(k == unk and tok.lower() != UNK)
+                    raise ValueError(f"word {tok!r} is not in the model's vocabulary and the model "
+                                     "has no unknown-word token (meta \"unk\", or one of "
+                                     f"{', '.join(UNK_TOKENS)} in the vocabulary)")
+            ids.append(unk if k is None else k)
+            unknown.append(k is None)
         return np.array(ids, dtype=np.int64), np.array(unknown, dtype=bool)
 
     # ---- forward ----------------------------------------------------------

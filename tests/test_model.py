@@ -132,7 +132,7 @@ def test_wrong_vector_width():
 
 def test_word_not_in_vocab_without_unk():
     m = Model.random(Config(3, 2, vocab=["arrive", "beijing"], tags=["O", "d"]), seed=0)
-    with pytest.raises(ValueError, match="'Paris' is not in the vocabulary"):
+    with pytest.raises(ValueError, match="'Paris' is not in the model's vocabulary and the model has no unknown-word token"):
         m.trace("arrive Paris")
 
 

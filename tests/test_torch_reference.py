@@ -80,10 +80,9 @@ def test_torch_state_dict_saved_with_numpy_loads():
     m = pysim.load(path, vocab=[f"w{k}" for k in range(6)])
     assert m.config.tags == ["tag0", "tag1", "tag2"]
     check(compare(m, inputs, tags, ref))
-    # and without the vocabulary it is a vector model over the embedding's rows
-    mv = pysim.load(path)
-    ids = [int(w[1:]) for w in inputs]
-    assert rel(mv.trace(mv.embedding[ids]).h, ref["h"]) <= FORWARD_TOL
+    # without a vocabulary it is refused: it reads words (never silently a vector model)
+    with pytest.raises(pysim.ModelFileError, match="reads words"):
+        pysim.load(path)
 
 
 def test_saved_file_matches_torch_state_dict_layout():
@@ -194,6 +193,94 @@ def test_live_pysim_file_loads_into_torch(cfg):
     tags = rng.integers(0, K, T)
     ref = torch_ref.reference(tm, raw, tags)
     check(compare(m, [vocab[k] for k in raw] if V else raw, tags, ref))
+
+
+# ---- live: the README's snippets (docs/snippets/) against real torch modules -----------------
+
+def user_configs(n=8):
+    """The fixture cases (tests/reference/make_torch_frameworks.py), then random ones:
+    (module names, layers, batch_first, bias, dtype, unknown-word token, E, H)."""
+    import make_torch_frameworks as mt
+    yield from mt.CASES.values()
+    rng = np.random.default_rng(77)
+    for _ in range(n):
+        names = tuple(str(rng.choice(pool)) for pool in (
+            ["emb", "embed", "word_emb", "embedding"], ["encoder", "rnn", "lstm", "lstm_stack"],
+            ["fc", "classifier", "out", "head", "proj"]))
+        yield (names, int(rng.integers(1, 4)), bool(rng.integers(0, 2)), bool(rng.integers(0, 2)),
+               str(rng.choice(["float32", "float64"])), str(rng.choice(["<UNK>", "[UNK]", "<unk>"])),
+               int(rng.integers(1, 7)), int(rng.integers(1, 9)))
+
+
+@live
+@pytest.mark.parametrize("k, cfg", list(enumerate(user_configs())) if _torch_available() else [],
+                         ids=lambda c: ("-".join(c[0]) + f"-L{c[1]}-{c[4]}" if isinstance(c, tuple)
+                                        else str(c)))
+def test_live_from_pytorch_snippet(k, cfg, tmp_path):
+    """A user's own torch tagger saved with from_pytorch.py loads with torch's outputs."""
+    import make_torch_frameworks as mt
+    names, L, batch_first, bias, dtype, unk, E, H = cfg
+    vocab = [unk] + mt.WORDS
+    tm = mt.build(200 + k, names, L, batch_first, bias, dtype, E, H, vocab)
+    mt.snippet("from_pytorch").save_for_pysim(tm, vocab, mt.TAGS, tmp_path / "tagger.npz",
+                                              examples=mt.SENTENCES)
+    m = pysim.load(tmp_path / "tagger.npz")
+    assert (m.config.num_layers, m.config.hidden_size, m.config.unk) == (L, H, unk)
+    for text in mt.SENTENCES:
+        ids = mt.word_ids(vocab, unk, text)
+        probs, h, c = mt.outputs(tm, ids)
+        tr = m.trace(text)
+        errs = {k: float(np.max(np.abs(a - b))) for k, a, b in
+                (("probs", tr.probs, probs), ("h", tr.h, h), ("c", tr.c, c))}
+        assert max(errs.values()) <= mt.TOLERANCE[dtype], (text, errs)
+
+
+@live
+def test_live_to_pytorch_rebuilds_the_module(tmp_path):
+    """to_pytorch.py: a pysim file -> a torch module (sizes from the arrays) with pysim's outputs."""
+    import torch
+    import make_torch_frameworks as mt
+    back = mt.snippet("to_pytorch")
+    text = "arrive Beijing on Mars 2nd"
+    for k, (D, H, L, vocab, tags) in enumerate([
+            (3, 4, 1, ["<UNK>"] + mt.WORDS, mt.TAGS), (5, 2, 3, ["[UNK]"] + mt.WORDS, ["a", "b"]),
+            (2, 6, 2, ["<unk>"] + mt.WORDS, None), (4, 3, 2, None, mt.TAGS)]):
+        m = Model.random(Config(D, H, L, vocab=vocab, tags=tags), seed=k)
+        m.save(tmp_path / f"m{k}.npz")
+        tm, meta = back.load_pysim(tmp_path / f"m{k}.npz")
+        with torch.no_grad():
+            if vocab:
+                ids = back.word_ids(meta, text)
+                assert ids.tolist() == [list(m.encode(text.split())[0])]
+                tr, got = m.trace(text), tm(ids)[0].numpy()
+            else:
+                x = np.random.default_rng(k).standard_normal((7, D))
+                tr, got = m.trace(x), tm(torch.from_numpy(x)[None]).numpy()[0]
+        want = tr.probs if tags else tr.h[-1]
+        assert np.max(np.abs(got - want)) <= FORWARD_TOL, k
+    # a user's file under pysim's names (bias=False) builds back into torch's own numbers
+    import json
+    name = "torch_embedding_lstm_head_l2_nobias_f64.npz"
+    with open(os.path.join(FIXTURES, "frameworks", "expected_torch.json")) as fh:
+        s = json.load(fh)["good"][name]["sentences"][0]
+    tm, meta = back.load_pysim(os.path.join(FIXTURES, "frameworks", name))
+    assert not tm.lstm.bias and tm.lstm.num_layers == 2
+    with torch.no_grad():
+        assert back.word_ids(meta | {"unk": "<UNK>"}, s["text"]).tolist() == [s["ids"]]
+        got = tm(torch.tensor([s["ids"]]))[0].numpy()
+    assert np.max(np.abs(got - np.array(s["probs"]))) <= FORWARD_TOL
+
+
+@live
+def test_live_torch_save_files_are_refused(tmp_path):
+    import torch
+    import make_torch_frameworks as mt
+    tm = mt.build(5, ("emb", "encoder", "fc"), 2, True, True, "float64", 3, 4, ["<UNK>"] + mt.WORDS)
+    torch.save(tm, tmp_path / "model.pt")
+    torch.save(tm.state_dict(), tmp_path / "state.pth")
+    for f in ("model.pt", "state.pth"):
+        with pytest.raises(pysim.ModelFileError, match="torch.save"):
+            pysim.load(tmp_path / f)
 
 
 if __name__ == "__main__":  # print the worst errors over the live configurations

@@ -1,0 +1,217 @@
+"""Keras files through the one loader (pysim.io.load): layer order, Keras 3 paths, heads with
+their own names, TimeDistributed, the Keras config's activations. The numbers are checked
+against a model stacked by hand (the file's layers in the order the Keras model runs them)
+and against an independent Keras-equations forward (tests/test_io.py keras_forward)."""
+import io
+import json
+
+import numpy as np
+import pytest
+
+from pysim.io import ModelFileError, load, state_dict
+from pysim.keras import ASSUMED
+from pysim.model import Config, Model
+from tests.test_io import keras_forward
+
+VOCAB = ["[UNK]", "arrive", "leave", "beijing", "on", "november", "2nd"]
+TEXT = "arrive Beijing on November 2nd"
+
+
+def npz(arrays: dict) -> bytes:
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def model(L=2, H=4, D=4, seed=0, bias=True):
+    m = Model.random(Config(D, H, L, vocab=VOCAB, tags=["O", "dest", "dep"]), seed=seed)
+    if not bias:
+        for layer in m.layers:
+            layer.b[:] = 0
+    return m
+
+
+def keras_weights(m, lstm_names, emb="embedding", head="dense", prefix="", keras2=False,
+                  bias=True):
+    """{name: array} in the order of a Keras model's `model.weights` (layer by layer)."""
+    sd = state_dict(m)
+    end = ":0" if keras2 else ""
+    out = {f"{prefix}{emb}/embeddings{end}": sd["embedding.weight"]}
+    for k, name in enumerate(lstm_names):
+        out[f"{prefix}{name}/lstm_cell/kernel{end}"] = sd[f"lstm.weight_ih_l{k}"].T
+        out[f"{prefix}{name}/lstm_cell/recurrent_kernel{end}"] = sd[f"lstm.weight_hh_l{k}"].T
+        if bias:
+            out[f"{prefix}{name}/lstm_cell/bias{end}"] = sd[f"lstm.bias_ih_l{k}"]
+    out[f"{prefix}{head}/kernel{end}"] = sd["head.weight"].T
+    out[f"{prefix}{head}/bias{end}"] = sd["head.bias"]
+    return out
+
+
+def with_meta(arrays, **meta):
+    return {**arrays, "meta": np.array(json.dumps({"vocab": VOCAB, "tags": ["O", "dest", "dep"],
+                                                   **meta}))}
+
+
+def lstm_cfg(name, activation="tanh", recurrent_activation="sigmoid", **more):
+    return {"module": "keras.layers", "class_name": "LSTM",
+            "config": {"name": name, "units": 4, "return_sequences": True, "go_backwards": False,
+                       "activation": activation, "recurrent_activation": recurrent_activation,
+                       **more}}
+
+
+def sequential(*layers):
+    """The shape of json.loads(model.to_json()) for a Keras 3 Sequential."""
+    return {"module": "keras", "class_name": "Sequential", "config": {"name": "sequential",
+                                                                      "layers": [
+        {"class_name": "InputLayer", "config": {"name": "input_layer"}},
+        {"class_name": "Embedding", "config": {"name": "tokens"}}, *layers,
+        {"class_name": "TimeDistributed", "config": {"name": "tagger", "layer": {
+            "class_name": "Dense", "config": {"name": "dense", "activation": "softmax"}}}}]}}
+
+
+def same_numbers(m, k, tol=1e-15):
+    ta, tb = m.trace(TEXT), k.trace(TEXT)
+    for n in "figoch":
+        np.testing.assert_allclose(getattr(tb, n), getattr(ta, n), rtol=tol, atol=tol)
+    np.testing.assert_allclose(tb.probs, ta.probs, rtol=tol, atol=tol)
+
+
+# ---- bug 2: the layers stack in the model's own order, never sorted by name ----------------
+
+@pytest.mark.parametrize("prefix, keras2", [("", True), ("sequential/", False)])
+def test_encoder_decoder_of_equal_widths_stack_in_file_order(prefix, keras2):
+    m = model(L=2, H=4, D=4)  # E == H: either order has consistent shapes
+    k = load(npz(with_meta(keras_weights(m, ["encoder", "decoder"], prefix=prefix,
+                                         keras2=keras2))))
+    assert k.meta["keras_layers"] == ["encoder", "decoder"]
+    same_numbers(m, k)  # before: "decoder" < "encoder" stacked first, other numbers
+    assert k.meta["assumed"] == ASSUMED
+
+
+def test_config_order_wins_over_the_file_order():
+    m = model(L=3, H=4, D=4, seed=1)
+    arrays = keras_weights(m, ["zeta", "alpha", "mid"])
+    names = list(arrays)  # write the layers' arrays in another order than they run
+    shuffled = {n: arrays[n] for n in names[:1] + names[7:10] + names[1:7] + names[10:]}
+    config = sequential(lstm_cfg("zeta"), lstm_cfg("alpha"), lstm_cfg("mid"))
+    k = load(npz(with_meta(shuffled, keras_config=config)))
+    assert k.meta["keras_layers"] == ["zeta", "alpha", "mid"]
+    assert "assumed" not in k.meta
+    same_numbers(m, k)
+
+
+def test_lstm_layers_in_meta_state_the_order():
+    m = model(L=2, seed=2)
+    arrays = keras_weights(m, ["b", "a"])
+    interleaved = dict(sorted(arrays.items(), key=lambda kv: kv[0].split("/")[-1]))
+    with pytest.raises(ModelFileError) as e:
+        load(npz(with_meta(interleaved)))
+    assert str(e.value) == (
+        'cannot tell the order of the Keras LSTM layers "b", "a" (their arrays are interleaved '
+        'in the file): state the order in the file\'s meta: {"lstm_layers": ["b", "a"]} (the '
+        'first reads the input), or save the Keras config with the weights: '
+        'meta["keras_config"] = json.loads(model.to_json())')
+    same_numbers(m, load(npz(with_meta(interleaved, lstm_layers=["b", "a"]))))
+    with pytest.raises(ModelFileError, match="'lstm_layers' names the LSTM layers"):
+        load(npz(with_meta(interleaved, lstm_layers=["b", "c"])))
+
+
+def test_widths_that_do_not_chain_in_file_order_are_refused():
+    m = Model.random(Config(3, 4, 2, vocab=VOCAB, tags=["O", "dest", "dep"]), seed=3)
+    arrays = keras_weights(m, ["first", "second"])
+    names = list(arrays)
+    swapped = {n: arrays[n] for n in names[:1] + names[4:7] + names[1:4] + names[7:]}
+    with pytest.raises(ModelFileError, match="in the file's order, 'second' reads width 4 but "
+                                             "gets 3"):
+        load(npz(with_meta(swapped)))
+
+
+def test_keras_automatic_names_stack_by_their_number():
+    m = model(L=3, seed=4)
+    arrays = keras_weights(m, ["lstm", "lstm_1", "lstm_2"], keras2=True)
+    backwards = {n: arrays[n] for n in reversed(list(arrays))}
+    k = load(npz(with_meta(backwards)))
+    assert k.meta["keras_layers"] == ["lstm", "lstm_1", "lstm_2"]
+    same_numbers(m, k)
+
+
+# ---- Keras 2 / 3 names, heads with their own names, TimeDistributed ---------------------------
+
+@pytest.mark.parametrize("prefix, keras2, emb, head", [
+    ("", True, "embedding", "time_distributed"),                # Keras 2: time_distributed/kernel:0
+    ("sequential/", False, "embedding", "time_distributed/dense"),  # Keras 3 path
+    ("", False, "tokens", "tag_probs"),                        # functional, own names
+    ("mine/", False, "words", "tagger"),                       # a named Sequential
+])
+def test_keras_names_and_heads(prefix, keras2, emb, head):
+    m = model(L=2, H=5, D=3, seed=5)
+    k = load(npz(with_meta(keras_weights(m, ["lstm", "lstm_1"], emb, head, prefix, keras2))))
+    same_numbers(m, k)
+    sd = state_dict(m)
+    layers = [[sd[f"lstm.weight_ih_l{i}"].T, sd[f"lstm.weight_hh_l{i}"].T, sd[f"lstm.bias_ih_l{i}"]]
+              for i in range(2)]
+    x = m.embedding[m.encode(TEXT.split())[0]]
+    _, probs = keras_forward(x, layers, [sd["head.weight"].T, sd["head.bias"]])
+    np.testing.assert_allclose(k.trace(TEXT).probs, probs, rtol=1e-12, atol=1e-14)
+    assert k.config.unk == "[UNK]" and k.trace("arrive Paris").unknown.tolist() == [False, True]
+
+
+def test_keras_without_bias():
+    m = model(L=2, seed=6, bias=False)
+    same_numbers(m, load(npz(with_meta(keras_weights(m, ["first", "second"], bias=False)))))
+
+
+# ---- the Keras config ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("layer, message", [
+    (lstm_cfg("decoder", activation="relu"),
+     "Keras layer 'decoder': activation 'relu' — pysim's LSTM uses tanh"),
+    (lstm_cfg("decoder", recurrent_activation="hard_sigmoid"),
+     "Keras layer 'decoder': recurrent_activation 'hard_sigmoid' — pysim's LSTM uses sigmoid"),
+    (lstm_cfg("decoder", go_backwards=True), "Keras layer 'decoder': go_backwards"),
+    ({"class_name": "GRU", "config": {"name": "decoder"}}, "Keras layer 'decoder': GRU — pysim "
+                                                            "runs LSTM layers only"),
+    ({"class_name": "Bidirectional", "config": {"name": "decoder", "layer": lstm_cfg("x")}},
+     "Keras layer 'decoder': Bidirectional"),
+    ({"class_name": "Conv1D", "config": {"name": "decoder"}}, "Keras layer 'decoder': Conv1D"),
+])
+def test_config_refuses_by_name(layer, message):
+    m = model(L=2)
+    config = sequential(lstm_cfg("encoder"), layer)
+    with pytest.raises(ModelFileError, match=message):
+        load(npz(with_meta(keras_weights(m, ["encoder", "decoder"]), keras_config=config)))
+
+
+def test_config_head_activation_and_layer_list_form():
+    m = model(L=2)
+    arrays = keras_weights(m, ["encoder", "decoder"])
+    config = sequential(lstm_cfg("encoder"), lstm_cfg("decoder"))
+    config["config"]["layers"][-1]["config"]["layer"]["config"]["activation"] = "sigmoid"
+    with pytest.raises(ModelFileError, match="Keras layer 'tagger': activation 'sigmoid'"):
+        load(npz(with_meta(arrays, keras_config=config)))
+    layers = sequential(lstm_cfg("decoder"), lstm_cfg("encoder"))["config"]["layers"]
+    k = load(npz(with_meta(arrays, keras_config=layers)))  # the layer list alone; its order wins
+    assert k.meta["keras_layers"] == ["decoder", "encoder"]
+
+
+def test_config_must_name_the_files_layers():
+    m = model(L=2)
+    config = sequential(lstm_cfg("encoder"), lstm_cfg("other"))
+    with pytest.raises(ModelFileError, match="the Keras config .* names the LSTM layers"):
+        load(npz(with_meta(keras_weights(m, ["encoder", "decoder"]), keras_config=config)))
+
+
+def test_structure_not_words_decides_the_roles():
+    m = model(L=1)
+    sd = state_dict(m)
+    gru = {"emb/embeddings": sd["embedding.weight"], "rnn/gru_cell/kernel": np.zeros((4, 12)),
+           "rnn/gru_cell/recurrent_kernel": np.zeros((4, 12))}
+    with pytest.raises(ModelFileError, match=r"a GRU's is \(H, 3H\)"):
+        load(npz(with_meta(gru)))
+    bi = keras_weights(m, ["bidirectional/forward_lstm"])
+    bi.update({k.replace("forward_", "backward_"): v for k, v in bi.items() if "forward_" in k})
+    with pytest.raises(ModelFileError, match="Bidirectional"):
+        load(npz(with_meta(bi)))
+    two_heads = {**keras_weights(m, ["lstm"]), "extra/kernel": np.zeros((4, 3))}
+    with pytest.raises(ModelFileError, match="more than one Dense head"):
+        load(npz(with_meta(two_heads)))
