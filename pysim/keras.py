@@ -266,6 +266,11 @@ def _check_chain(groups: dict, order: list, embedding: list, head: list) -> None
     if embedding:
         name, emb = groups[embedding[0]]["embeddings"]
         width, source = emb.shape[1], f"the embedding {name!r} is {emb.shape[1]} wide"
+    units = {layer: groups[layer]["recurrent_kernel"][1].shape[0] for layer in order}
+    if len(set(units.values())) > 1:  # pysim's trace is (L, T, H): one H for every layer
+        raise ModelFileError("the Keras LSTM layers have different numbers of units ("
+                             + ", ".join(f"{k!r}: {v}" for k, v in units.items())
+                             + "): pysim shows stacks whose layers all have the same number")
     for layer in order:
         w = groups[layer]
         kernel, rec = w["kernel"][1], w["recurrent_kernel"][1]

@@ -215,3 +215,16 @@ def test_structure_not_words_decides_the_roles():
     two_heads = {**keras_weights(m, ["lstm"]), "extra/kernel": np.zeros((4, 3))}
     with pytest.raises(ModelFileError, match="more than one Dense head"):
         load(npz(with_meta(two_heads)))
+
+
+def test_layers_of_different_widths_are_refused_in_keras_terms():
+    """Keras stacks may change width (4 then 6 units); pysim's trace has one H: say so, in the
+    file's names, not with a transposed PyTorch shape."""
+    small, big = Model.random(Config(3, 4, 1), seed=5), Model.random(Config(4, 6, 1), seed=6)
+    arrays = {}
+    for name, m in (("a", small), ("b", big)):
+        sd = state_dict(m)
+        arrays[f"{name}/lstm_cell/kernel"] = sd["lstm.weight_ih_l0"].T
+        arrays[f"{name}/lstm_cell/recurrent_kernel"] = sd["lstm.weight_hh_l0"].T
+    with pytest.raises(ModelFileError, match=r"different numbers of units \('a': 4, 'b': 6\)"):
+        load(npz(arrays))
