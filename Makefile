@@ -1,12 +1,13 @@
-# Two commands for a fresh machine (Python >= 3.12 as `python3`; Debian/Ubuntu for the browser):
+# Two commands for a fresh machine (Python 3.12 or 3.13 as `python3`; Debian/Ubuntu for the browser):
 #   make serve   build the site into dist/ and serve it on http://127.0.0.1:8000/
 #   make test    run every test: pysim, build.py and the end-to-end tests in headless Chromium
+# Another Python: `make serve PYTHON=python3.13 VENV=.venv313` (any other stops at once, saying so)
 PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: serve build test bench deps browser
+.PHONY: serve build test bench fuzz deps browser
 
 serve: deps
 	$(PY) build.py serve --port $(PORT)
@@ -20,9 +21,18 @@ test: deps browser
 bench: deps browser
 	$(PY) benchmarks/run.py
 
+# The loader under coverage-guided fuzzing (atheris, tests/fuzz/fuzz_io.py) for FUZZ_SECONDS:
+# the corpus grows in .cache/fuzz/corpus, an input that breaks the loader lands in .cache/fuzz/
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	mkdir -p .cache/fuzz/corpus
+	$(PY) tests/fuzz/fuzz_io.py -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  -artifact_prefix=.cache/fuzz/ .cache/fuzz/corpus tests/fuzz/regressions
+
 deps: $(VENV)/.deps
 
 $(VENV)/.deps: requirements-dev.txt pyproject.toml
+	@$(PYTHON) build_wheel.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt

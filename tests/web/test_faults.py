@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from build_wheel import WHEEL_PREFIX
 from pysim import api, presets
 from tests.conftest import new_page, step_cursor
 
@@ -81,7 +82,7 @@ def missing(page, server, pattern, file):
 
 
 def test_a_missing_wheel_is_named(page, server):
-    missing(page, server, "**/pyodide/pysim-*.whl", "pysim-")
+    missing(page, server, f"**/pyodide/{WHEEL_PREFIX}*.whl", WHEEL_PREFIX)
 
 
 def test_a_missing_wasm_is_named_and_retry_recovers(page, server):
@@ -100,11 +101,11 @@ def test_a_missing_wasm_is_named_and_retry_recovers(page, server):
 
 def test_a_damaged_wheel_fails_its_sha256(page, server):
     page.watch.allowed += LOAD_ERRORS + ["integrity", "digest"]
-    page.route("**/pyodide/pysim-*.whl", lambda route: route.fulfill(
+    page.route(f"**/pyodide/{WHEEL_PREFIX}*.whl", lambda route: route.fulfill(
         status=200, body=b"PK\x03\x04 not really a wheel" * 100, content_type="application/zip"))
     page.goto(server)
     text = error_panel(page)
-    assert "could not load pysim-" in text and "sha256 does not match" in text, text
+    assert f"could not load {WHEEL_PREFIX}" in text and "sha256 does not match" in text, text
     assert_trace_usable(page, DEFAULT)
 
 

@@ -119,7 +119,7 @@ def test_second_visit_is_served_from_the_cache(context, srv):
     assert ours and all(sw for _, sw in ours), [u for u, sw in ours if not sw]
     got = {u[len(srv.url):] for u, _ in ours}
     assert {"", "app.js", "worker.js", "pyodide/pyodide.asm.wasm"} <= got
-    assert any(u.startswith("pyodide/pysim-") for u in got)
+    assert any(u.startswith(f"pyodide/{build.build_wheel.WHEEL_PREFIX}") for u in got)
     # the network saw at most the browser's update check of sw.js
     assert set(srv.requests()[n:]) <= {"/sw.js"}
     print(f"\nrepeat visit: Python ready {page.ready_s:.2f} s after navigation, from the cache")
