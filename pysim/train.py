@@ -279,6 +279,12 @@ DEFAULTS = {  # steps, lr, batch size per task: what the presets were trained wi
 }
 
 
+def held_out_examples(task, n: int = 3) -> list[str]:
+    """A few held-out sentences as text: what a page shows first with a model trained on `task`
+    (pysim.io.example_text reads them from meta["training"])."""
+    return [" ".join(words) for words, _ in task.test[:n]]
+
+
 def train(task_name: str, seed: int = 0, steps: int | None = None, optimizer: str = "adam",
           lr: float | None = None, batch_size: int | None = None, clip: float = 5.0,
           log=None) -> tuple[Model, dict]:
@@ -303,6 +309,7 @@ def train(task_name: str, seed: int = 0, steps: int | None = None, optimizer: st
               "batch_size": batch_size, "clip": clip, "forget_bias": 1.0,
               "seconds": round(seconds, 2), "corpus": task.settings,
               "held_out": held_out, "train": on_train,
+              "held_out_examples": held_out_examples(task),
               "final_batch_loss": trainer.history[-1]["loss"], "numpy": np.__version__}
     model = trainer.model
     model.meta.update({"name": task_name, "description": task.description, "training": record})

@@ -6,6 +6,7 @@ import sys
 import numpy as np
 import pytest
 
+import pysim.io
 from pysim import presets, tasks
 from pysim.cli import main
 from pysim.io import load, state_dict
@@ -219,7 +220,14 @@ def test_cli_train(tmp_path, capsys):
     out = tmp_path / "m.npz"
     assert main(["train", "--task", "beijing", "--out", str(out), "--steps", "5", "--quiet"]) == 0
     assert "held-out accuracy" in capsys.readouterr().out
-    assert load(out).meta["training"]["steps"] == 5
+    m = load(out)
+    assert m.meta["training"]["steps"] == 5
+    # a page that loads the file shows one of the held-out sentences it was tested on
+    task = tasks.make("beijing", seed=0)
+    held = [" ".join(words) for words, _ in task.test[:3]]
+    assert m.meta["training"]["held_out_examples"] == held
+    known = [s for s in held if pysim.io.knows_words(m, s)]  # half have cities never seen
+    assert known and pysim.io.example_text(m) == known[0]
 
 
 @pytest.mark.parametrize("argv, msg", [
