@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import zlib
 
 import numpy as np
@@ -98,8 +99,27 @@ def trace_json(model: Model, text: str, clamps=None) -> dict:
     }
 
 
+def model_info(model: Model, name: str) -> dict:
+    """What the page names a model by: sizes, tags, description, "reads" (what it reads,
+    io.reads) and "article" (it knows every word of both article sentences: the page shows
+    their buttons only then)."""
+    from . import io
+    from .presets import ARTICLE_SENTENCES
+    cfg = model.config
+    return {"name": name, "layers": cfg.num_layers, "hidden": cfg.hidden_size,
+            "input": cfg.input_size, "tags": list(cfg.tags or []),
+            "vocab": len(cfg.vocab) if cfg.vocab else 0,
+            "description": model.meta.get("description", ""), "reads": io.reads(model),
+            "article": all(io.knows_words(model, s) for s in ARTICLE_SENTENCES)}
+
+
 class Session:
-    """The worker's state: one current model. Every method returns plain data."""
+    """The worker's state: one current model. Every method returns plain data.
+
+    Switching models (set_preset, load_model, restore_model) answers with info() (model_info).
+    load_model also answers the text the page shows with the model, and refuses a model that
+    cannot trace it.
+    """
 
     def __init__(self, preset: str | None = None):
         from . import presets
@@ -116,43 +136,61 @@ class Session:
         return self.info()
 
     def info(self) -> dict:
-        cfg = self.model.config
-        return {"name": self.name, "layers": cfg.num_layers, "hidden": cfg.hidden_size,
-                "input": cfg.input_size, "tags": list(cfg.tags or []),
-                "vocab": len(cfg.vocab) if cfg.vocab else 0,
-                "description": self.model.meta.get("description", "")}
+        return model_info(self.model, self.name)
 
     def trace(self, text: str, clamps=None) -> dict:
         return trace_text(self.model, text, clamps)
 
-    def load_model(self, data, filename: str = "model.npz") -> dict:
-        """Load a user's model file (bytes); on any error the current model stays."""
-        name = "file: " + (str(filename)[:80] or "model.npz")  # a browser's File.name: no path
-        model = self._make_current(data, name)
+    def load_model(self, data, filename: str = "model.npz", vocab=None, names=None,
+                   current: str = "") -> dict:
+        """Load a user's model file (bytes) and make it current: info() + describe() + the text
+        the page shows with it. On any error the Session is left as it was.
+
+        vocab: the bytes of a vocabulary file (one word per line, or a JSON list), its text, or a
+        list of words, for a file whose meta has none. names: the file's module names -> pysim's
+        roles ("emb=embedding,encoder=lstm,fc=head" or a dict). current: the page's text.
+
+        "text" is a sentence the model reads: its own example (io.example_text), else `current`
+        when the model knows every word of it (any text, for a model that reads vectors), else
+        "". With "", "probe" is one word of its vocabulary, which the page traces while its
+        text box is empty and prompts for a sentence ("reads" says what the model reads).
+        Refused (ModelFileError) when the model cannot trace the text or word it will show.
+        """
+        from . import io
         from .live import describe
-        return {**self.info(), **describe(model, filename)}
+        name = "file: " + (str(filename)[:80] or "model.npz")  # a browser's File.name: no path
+        model = io.load(_bytes(data), vocab=_vocab(vocab), names=_plain(names) or None)
+        text, probe = _shown_text(model, str(current or ""))
+        if not (text or probe):
+            raise io.ModelFileError("the model cannot be shown: it has no example sentence, and "
+                                    "no word of its vocabulary can be typed (each has spaces)")
+        try:
+            trace_text(model, text or probe)
+        except ValueError as e:
+            raise io.ModelFileError(f"the model cannot read {text or probe!r}, the text it would "
+                                    f"show: {e}") from None
+        self._make_current(model, name)
+        return {**self.info(), **describe(model, filename), "text": text, "probe": probe}
 
     def restore_model(self, data, name: str) -> dict:
         """Make a model the page had before Python restarted current again: its .npz bytes (from
         load_model's file or train_export), under the name it had."""
-        self._make_current(data, str(name))
+        from . import io
+        self._make_current(io.load(_bytes(data)), str(name))
         return self.info()
 
-    def _make_current(self, data, name: str):
-        """Read model file bytes and make the model current under `name` (kept in custom, so
-        set_preset finds it again); on any error the current model stays."""
-        from . import io
-        if hasattr(data, "to_py"):  # a JS Uint8Array arriving through Pyodide
-            data = data.to_py()
-        model = io.load_any(bytes(data))  # pysim / PyTorch or Keras names (see io.load_any)
+    def _make_current(self, model, name: str):
+        """Make a model current under `name` (kept in custom, so set_preset finds it again)."""
         self.custom[name] = model
         self.model, self.name = model, name
         return model
 
-    def export_model(self) -> bytes:
-        """The current model as an .npz file (PyTorch state_dict names)."""
+    def export_model(self, compressed: bool = False) -> bytes:
+        """The current model as an .npz file (PyTorch state_dict names). Uncompressed unless
+        asked: float64 weights barely compress, and deflating them in Pyodide took ~1.5 s for a
+        15 MB model (benchmarks/export.py)."""
         from . import io
-        return io.to_bytes(self.model)
+        return io.to_bytes(self.model, compress=bool(compressed))
 
     # ---- feature panels: training, gradient flow (see pysim/live.py) --------------------
     def train_setup(self, options=None) -> dict:
@@ -185,12 +223,50 @@ class Session:
         from . import io
         run = getattr(self, "training", None)
         model = run.trainer.model if run is not None and run.trainer is not None else self.model
-        return io.to_bytes(model)
+        return io.to_bytes(model, compress=False)
 
     def gradient_flow(self, text: str) -> dict:
         """||dL_T/dC_t|| (LSTM) and ||dL_T/dh_t|| (plain tanh RNN) for the text."""
         from . import live
         return live.gradient_flow(self.model, text)
+
+
+def _shown_text(model: Model, current: str) -> tuple[str, str]:
+    """(text, probe) for a model just loaded: see Session.load_model."""
+    from . import io
+    from .presets import ARTICLE_SENTENCES
+    text = io.example_text(model)
+    if not text and model.config.vocab is None:  # it reads any text, as vectors
+        text = current if words(current)[0] else ARTICLE_SENTENCES[0]
+    elif not text and words(current)[0] and io.knows_words(model, current):
+        text = current
+    if text:
+        return text, ""
+    vocab = model.config.vocab
+    special = re.compile(r"^(<.*>|\[.*\])$")  # <pad>, [CLS], ...: not a word to show
+    readable = [w for w in vocab if w != model.config.unk and words(w)[0] == [w]]
+    return "", next((w for w in readable if not special.match(w)), readable[0] if readable else "")
+
+
+def _bytes(data) -> bytes:
+    """File contents arriving as bytes, a JS Uint8Array (through Pyodide) or a memoryview."""
+    if hasattr(data, "to_py"):
+        data = data.to_py()
+    return bytes(data)
+
+
+def _vocab(vocab):
+    """A vocabulary as the page sends it -> io.read_vocab: file bytes, its text, or words."""
+    from . import io
+    if vocab is None:
+        return None
+    if hasattr(vocab, "to_py"):
+        vocab = vocab.to_py()
+    if isinstance(vocab, str):
+        vocab = vocab.encode("utf-8")
+    elif isinstance(vocab, (list, tuple)):
+        return io.read_vocab(list(vocab))
+    return io.read_vocab(bytes(vocab))
 
 
 def _plain(obj):
@@ -199,4 +275,4 @@ def _plain(obj):
         return None
     if hasattr(obj, "to_py"):
         obj = obj.to_py()
-    return dict(obj)
+    return obj.strip() if isinstance(obj, str) else dict(obj)

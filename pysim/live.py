@@ -22,11 +22,11 @@ import time
 import numpy as np
 
 from . import rnn
-from .api import word_vectors
+from .api import model_info, word_vectors
 from .model import MAX_TOKENS, UNK
 from .tasks import Task, make
 from .text import words as read_words
-from .train import DEFAULTS, Adam, SGD, Trainer, encode_examples
+from .train import DEFAULTS, Adam, SGD, Trainer, encode_examples, held_out_examples
 
 TASKS = ("beijing", "memory", "mine")
 USER_REPEAT = 10           # each hand-tagged sentence counts as this many training examples
@@ -254,7 +254,8 @@ class Training:
                          "lr": float(tr.optimizer.lr), "steps": tr.steps, "seed": self.seed,
                          "batch_size": tr.batch_size, "clip": tr.clip, "where": "browser",
                          "user_sentences": len(self.sentences),
-                         "held_out": dict(ev) if ev else None},
+                         "held_out": dict(ev) if ev else None,
+                         "held_out_examples": held_out_examples(tr.task)},
         })
 
     def status(self, prepare: str | None = None) -> dict:
@@ -274,11 +275,7 @@ class Training:
 
     def _info(self) -> dict:
         """Session.info() of the model being trained (whichever model the page shows)."""
-        cfg, model = self.trainer.model.config, self.trainer.model
-        return {"name": self.key, "layers": cfg.num_layers, "hidden": cfg.hidden_size,
-                "input": cfg.input_size, "tags": list(cfg.tags or []),
-                "vocab": len(cfg.vocab) if cfg.vocab else 0,
-                "description": model.meta.get("description", "")}
+        return model_info(self.trainer.model, self.key)
 
     # -- sentences
     def add(self, text: str, task: str | None = None) -> dict:
@@ -399,12 +396,18 @@ def gradient_flow(model, text: str) -> dict:
 # ---- model files --------------------------------------------------------------------------
 
 def describe(model, filename: str = "") -> dict:
-    """What a loaded model holds, for the page's report."""
+    """What a loaded model holds, for the page's report. "unk": its unknown-word token (or
+    None); "notes": what the loader assumed (e.g. meta["assumed"]: a Keras file without its
+    config gets sigmoid gates and tanh), each shown on the page."""
     cfg = model.config
+    assumed = model.meta.get("assumed")
     return {"file": filename, "format": "keras" if model.meta.get("source") == "keras"
             else "pytorch", "layers": cfg.num_layers, "hidden": cfg.hidden_size,
             "input": cfg.input_size, "vocab": len(cfg.vocab) if cfg.vocab else 0,
             "vocab_sample": list(cfg.vocab[:12]) if cfg.vocab else [],
+            "unk": cfg.unk if cfg.vocab else None,
             "tags": list(cfg.tags or []), "head": model.head_W is not None,
             "parameters": int(sum(p.size for p in model.parameters().values())),
-            "description": str(model.meta.get("description", ""))}
+            "description": str(model.meta.get("description", "")),
+            "notes": [str(a) for a in (assumed if isinstance(assumed, list) else [assumed])
+                      if a]}

@@ -1,12 +1,14 @@
 """The page's feature back end: io.load_any (PyTorch or Keras names), pysim.live (training in
 chunks, hand-tagged sentences, divergence, gradient flow) and the Session methods over them."""
 import io
+import json
 
 import numpy as np
 import pytest
 
 from pysim import api, live, presets, rnn
-from pysim.io import ModelFileError, is_keras, load_any, read_npz, state_dict, to_bytes
+from pysim.io import (ModelFileError, example_text, is_keras, load_any, read_npz, state_dict,
+                      to_bytes)
 from pysim.model import UNK, Config, Model
 
 TEXT = "arrive Beijing on November 2nd"
@@ -114,7 +116,7 @@ def test_keras_without_bias_and_head():
      "kernel has shape (3, 12), expected (input, 16)"),
     ({"lstm/recurrent_kernel:0": np.zeros((4, 16))}, "an LSTM layer has kernel"),
     ({"dense/kernel:0": np.zeros((4, 3))}, "no Keras LSTM layer"),
-    ({"conv/kernel:0": np.zeros((4, 3)), "lstm/kernel:0": np.zeros((3, 16)),
+    ({"conv/kernel:0": np.zeros((2, 4, 3)), "lstm/kernel:0": np.zeros((3, 16)),
       "lstm/recurrent_kernel:0": np.zeros((4, 16))}, "is not an LSTM"),
     ({"kernel": np.zeros((3, 16)), "recurrent_kernel": np.zeros((4, 16)), "weird": np.zeros(2)},
      "not a Keras weight name"),
@@ -123,7 +125,7 @@ def test_keras_without_bias_and_head():
     ({"kernel": np.zeros((3, 16), dtype=np.int32), "recurrent_kernel": np.zeros((4, 16))},
      "expected floating point"),
     ({"kernel": np.zeros((3, 16)), "recurrent_kernel": np.zeros((4, 16)),
-      "embeddings": np.zeros((5, 2))}, "embedding.weight"),
+      "embeddings": np.zeros((5, 2))}, "the embedding 'embeddings' is 2 wide"),
 ])
 def test_bad_keras_files_are_refused_with_the_reason(arrays, message):
     with pytest.raises(ModelFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -169,6 +171,10 @@ def test_training_switches_the_session_to_the_model_being_trained():
     m = load_any(s.train_export())
     same_trace(m, s.model, inputs="A x y ?")
     assert m.meta["training"]["steps"] == 5
+    # with a few of the held-out sequences, the first of which a page that loads it shows
+    held = [" ".join(words) for words, _ in s.training.trainer.task.test[:3]]
+    assert m.meta["training"]["held_out_examples"] == held
+    assert example_text(m) == held[0]
 
 
 def test_training_beijing_reaches_full_held_out_accuracy_and_tags_the_article():
@@ -318,3 +324,78 @@ def test_session_load_model_reports_and_lists_the_file():
         with pytest.raises(ModelFileError):
             s.load_model(bad, "bad.npz")
         assert s.model is before
+
+
+# ---- Session.load_model: the text the page shows with the model ----------------------------
+
+def _session_state(s):
+    return (s.model, s.name, dict(s.custom), s.training)
+
+
+def test_load_model_brings_its_example_else_the_page_text_else_a_probe_word():
+    s = api.Session()
+    three = Model.random(Config(4, 6, 3, vocab=["<UNK>", "alpha", "beta", "gamma"], tags=["O", "X"]),
+                         seed=2, meta={"examples": ["zzz", "alpha gamma beta"]})
+    info = s.load_model(to_bytes(three), "three.npz", current=TEXT)
+    # "zzz" is read only as <UNK>: the first example it knows every word of
+    assert (info["text"], info["probe"], info["unk"], info["article"]) == (
+        "alpha gamma beta", "", "<UNK>", False)
+    assert info["name"] == s.name == "file: three.npz" and info["layers"] == 3
+    assert info["reads"] == "words (a vocabulary of 4: alpha, beta, gamma)"
+    # no example: the page's text when the model knows all of it, else a word to show
+    m = word_model(L=1)
+    assert s.load_model(to_bytes(m), "w.npz", current="leave Beijing")["text"] == "leave Beijing"
+    info = s.load_model(to_bytes(m), "w.npz", current="leave Shanghai")
+    assert (info["text"], info["probe"], info["article"]) == ("", "arrive", True)
+    bare = Model.random(Config(3, 2, 1, vocab=["<pad>", "[CLS]", "delta"]), seed=3)
+    info = s.load_model(to_bytes(bare), "bare.npz", current=TEXT)
+    assert (info["text"], info["probe"], info["unk"]) == ("", "delta", None)
+    # a model that reads vectors reads any text
+    vec = Model.random(Config(5, 3, 1), seed=4)
+    assert s.load_model(to_bytes(vec), "v.npz", current="leave x")["text"] == "leave x"
+    assert s.load_model(to_bytes(vec), "v.npz")["text"] == presets.ARTICLE_SENTENCES[0]
+
+
+def test_load_model_takes_a_vocabulary_file_and_module_names():
+    s = api.Session()
+    m = word_model(L=2, seed=6)
+    own = {k.replace("embedding.", "emb.").replace("lstm.", "encoder.").replace("head.", "fc."): v
+           for k, v in state_dict(m).items()}
+    data = npz(**own)
+    before = _session_state(s)
+    with pytest.raises(ModelFileError, match="no vocabulary"):
+        s.load_model(data, "own.npz")
+    assert _session_state(s) == before
+    names = "emb=embedding,encoder=lstm,fc=head"
+    for vocab in ("\n".join(m.config.vocab).encode(), "\n".join(m.config.vocab),
+                  json.dumps(m.config.vocab).encode(), list(m.config.vocab)):
+        info = s.load_model(data, "own.npz", vocab=vocab, names=names, current=TEXT)
+        assert info["vocab"] == 7 and info["text"] == TEXT
+        same_trace(s.model, m)
+    # the page keeps what export_model writes: it loads back alone, vocabulary and all
+    again = api.Session()
+    again.load_model(s.export_model(), "again.npz")
+    same_trace(again.model, m)
+
+
+def test_load_model_refuses_a_model_it_cannot_show_and_changes_nothing():
+    s = api.Session()
+    s.load_model(to_bytes(word_model(L=1)), "first.npz")
+    before = _session_state(s)
+    spaced = Model.random(Config(3, 2, 1, vocab=["new york", "los angeles"]), seed=1)
+    with pytest.raises(ModelFileError, match="cannot be shown"):
+        s.load_model(to_bytes(spaced), "spaced.npz", current=TEXT)
+    assert _session_state(s) == before
+    for bad in (b"garbage", npz(**state_dict(word_model(L=1)))):  # the second: no vocabulary
+        with pytest.raises(ModelFileError):
+            s.load_model(bad, "bad.npz")
+        assert _session_state(s) == before
+
+
+def test_export_is_uncompressed_and_loads_back():
+    s = api.Session()
+    data = s.export_model()
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_STORED}
+    same_trace(load_any(data), s.model)

@@ -204,7 +204,15 @@ class Views {
     this.probsAxis = m("probs_axis");
     this.probsTicks = m("probs_ticks");
     this.w = Object.fromEntries(["text", "preset", "back", "forward", "play", "reset", "scrub",
-      "speed", "unit", "layer", "article_0", "article_1"].map((k) => [k, m(k)]));
+      "speed", "unit", "layer", "article_0", "article_1", "article_label", "article_gap"]
+      .map((k) => [k, m(k)]));
+  }
+
+  /** The article's example buttons, shown only for a model that knows every word of both. */
+  showArticle(known) {
+    for (const k of ["article_label", "article_0", "article_1", "article_gap"]) {
+      if (this.w[k].visible !== known) this.w[k].visible = known;
+    }
   }
 
   drawTrace(tr, layer, unit) {
@@ -268,11 +276,16 @@ class Views {
     this.probsFig.y_range.setv({ start: -0.5, end: rows - 0.5 });
     const ticks = Array.from({ length: rows }, (_, j) => j);
     if (String(this.probsTicks.ticks) !== String(ticks)) this.probsTicks.ticks = ticks;
-    // tick j is named by tag K-1-j, as plain text (a string would be parsed for TeX delimiters)
+    // tick j is named by tag K-1-j, as plain text (a string would be parsed for TeX delimiters).
+    // The map never loses a key: on a change BokehJS 3.10 removes every label view but keeps the
+    // keys the new map lacks, and removes their views again on the next change ("view was
+    // already destroyed" warnings). Keys past the ticks get an empty label (no tick draws it).
     const names = ticks.map((j) => tags[rows - 1 - j]);
     if (String(names) !== String(this.probsNames)) {
       this.probsNames = names;
-      this.probsAxis.major_label_overrides = new Map(names.map((text, j) => [j, new this.PlainText({ text })]));
+      this.probsKeys = Math.max(this.probsKeys || 0, rows);
+      this.probsAxis.major_label_overrides = new Map(Array.from({ length: this.probsKeys },
+        (_, j) => [j, new this.PlainText({ text: j < rows ? names[j] : "" })]));
     }
 
     cmax = cellLimit(cmax);
@@ -359,6 +372,7 @@ class Controller extends EventTarget {
     this.python = { boot: msg.boot, ms: msg.ms }; // boot: "fresh", or "snapshot" (worker.js)
     this.status.ready(msg);
     if (msg.info && msg.info.name !== this.preset) this.bringBack(this.preset, msg.info);
+    else if (msg.info) this.showModelInfo(msg.info);
     if (this.queued !== null) {
       const { text, done } = this.queued;
       this.queued = null;
@@ -374,22 +388,36 @@ class Controller extends EventTarget {
   // A restarted worker starts with the default model: bring back the one on screen, a preset or
   // a model the page made (its kept file). The worker answers in order, so the trace queued by
   // onReady already uses it. A model that cannot come back is said so, and the default is shown.
+  // The queued trace (restart() always queues one) then redraws the views with that model.
   bringBack(name, current) {
     const bytes = this.kept.get(name);
     const call = this.builtin.has(name) ? this.bridge.call("set_preset", name)
       : bytes ? this.bridge.call("restore_model", bytes, name) : null;
     const lost = (why) => { // the worker keeps its default model: the menu and status say so
-      this.preset = current.name;
-      if (this.views) {
-        this.guard = true;
-        try { this.views.w.preset.value = current.name; } finally { this.guard = false; }
-      }
-      this.status.model(current);
+      this.showModelInfo(current);
       showMessage(`The model \u201c${name}\u201d was lost when Python stopped${why ? ` (${why})` : ""}: ` +
                   `the trace shown is of ${current.name} again.`);
     };
     if (!call) return lost("");
-    call.then((info) => this.status.model(info), (err) => lost(err.message));
+    call.then((info) => this.showModelInfo(info), (err) => lost(err.message));
+  }
+
+  /** Name the worker's current model everywhere but the views: the Model menu (listing it if
+   *  new, without triggering a switch), the status line, the article's buttons. */
+  showModelInfo(info) {
+    const name = info.name;
+    this.preset = name;
+    if (this.views) {
+      const sel = this.views.w.preset;
+      const values = sel.options.map((o) => (Array.isArray(o) ? o[0] : o));
+      this.guard = true;
+      try {
+        if (!values.includes(name)) sel.options = [...sel.options, name];
+        if (sel.value !== name) sel.value = name;
+      } finally { this.guard = false; }
+      this.views.showArticle(Boolean(info.article));
+    }
+    this.status.model(info);
   }
 
   onFatal(reason) {
@@ -442,13 +470,7 @@ class Controller extends EventTarget {
     }
     return this.bridge.call("trace", text, this.clamps).then(async (result) => {
       if (seq !== this.seq) throw Object.assign(new Error("superseded by newer text"), { superseded: true });
-      this.pause();
-      this.trace = traceFromWorker(result);
-      this.text = text;
-      this.t = this.trace.T - 1;
-      this.unit = Math.min(this.unit, this.trace.H - 1);
-      this.layer = Math.min(this.layer, this.trace.L - 1);
-      this.redraw();
+      this.show(result, text);
       if (this.trace.notice) showMessage(this.trace.notice);
       else hideMessage();
       hideError();
@@ -462,6 +484,61 @@ class Controller extends EventTarget {
     });
   }
 
+  /** Draw a worker's trace of `text` (the current model's). */
+  show(result, text) {
+    this.pause();
+    this.trace = traceFromWorker(result);
+    this.text = text;
+    this.t = this.trace.T - 1;
+    this.unit = Math.min(this.unit, this.trace.H - 1);
+    this.layer = Math.min(this.layer, this.trace.L - 1);
+    this.redraw();
+  }
+
+  // The one way the page changes model (setPreset, a loaded file, training): the worker has made
+  // model `info` current; trace `text` with it and only then show it everywhere at once: views,
+  // Model menu, status line, article buttons, text box (`box`: what it holds, with `prompt` as
+  // its placeholder) and so pysim.state(). If the trace fails the worker goes back to the model
+  // on screen, and nothing on the page changes. Clamps naming a layer or unit the model lacks
+  // are dropped (said in the message).
+  // own: `text` is the model's own (a file's example, a new training run's text): setPreset
+  // shows it again when the model comes back and cannot read the text on screen. shown(): what
+  // the caller changes with them (e.g. a report), called in the same task.
+  async adopt(info, text, { box = text, prompt = "", note = "", own = false, shown = null } = {}) {
+    const seq = ++this.seq; // answers to earlier texts are of the old model: dropped
+    const fits = (c) => c.layer < info.layers && (c.unit === null || c.unit < info.hidden);
+    const clamps = this.clamps.filter(fits);
+    let result;
+    try {
+      result = await this.bridge.call("trace", text, clamps);
+    } catch (err) {
+      if (!err.fatal && info.name !== this.preset) {
+        await this.bridge.call("set_preset", this.preset).catch(() => {});
+      }
+      throw err;
+    }
+    const dropped = this.clamps.length - clamps.length;
+    this.clamps = clamps;
+    this.showModelInfo(info);
+    if (own || !this.boot.presets[info.name]) this.boot.presets[info.name] = { text, prompt };
+    this.boot.presets[info.name].description = info.description;
+    const w = this.views.w.text;
+    this.guard = true;
+    try {
+      w.setv({ value: box, value_input: box, placeholder: prompt });
+    } finally { this.guard = false; }
+    if (seq === this.seq) this.wanted = text;
+    this.show(result, text);
+    if (shown) shown();
+    const notes = [prompt && `${prompt}.`, note, this.trace.notice,
+      dropped && `${dropped} clamp${dropped > 1 ? "s" : ""} named a layer or unit this model lacks: dropped.`];
+    if (notes.some(Boolean)) showMessage(notes.filter(Boolean).join(" "));
+    else hideMessage();
+    hideError();
+    await afterPaint();
+    return info;
+  }
+
   async setPreset(name) {
     if (!this.boot.presets[name]) throw new Error(`unknown preset ${name}`);
     await this.bridge.ready;
@@ -470,13 +547,16 @@ class Controller extends EventTarget {
       if (!bytes || err.fatal) throw err;
       return this.bridge.call("restore_model", bytes, name);
     });
+    // the text on screen stays, unless it is the old model's own text; a model that cannot
+    // read it (no unknown-word token) shows its own text instead
+    const { text: own, prompt = "" } = this.boot.presets[name]; // prompt: see modelfile.js
+    const ownView = (i) => this.adopt(i, own, prompt ? { box: "", prompt } : {});
     const wasDefault = this.text === this.boot.presets[this.preset].text;
-    this.preset = name;
-    this.guard = true;
-    this.views.w.preset.value = name;
-    this.guard = false;
-    this.status.model(info);
-    return this.setText(wasDefault ? this.boot.presets[name].text : this.text);
+    if (wasDefault || this.text === own) return ownView(info);
+    return this.adopt(info, this.text).catch((err) => {
+      if (err.fatal || !err.user) throw err;
+      return this.bridge.call("set_preset", name).then(ownView);
+    });
   }
 
   seek(t) {
@@ -614,7 +694,12 @@ function wire(ctl, views) {
   on(w.scrub, "value", (v) => { if (v !== ctl.t) ctl.seek(v); });
   on(w.unit, "value", (v) => ctl.setUnit(v));
   on(w.layer, "value", (v) => ctl.setLayer(v));
-  on(w.preset, "value", (v) => quiet(ctl.setPreset(v)));
+  // a switch that fails leaves the page on its model: the menu names it again
+  on(w.preset, "value", (v) => quiet(ctl.setPreset(v).catch((err) => {
+    ctl.guard = true;
+    try { w.preset.value = ctl.preset; } finally { ctl.guard = false; }
+    throw err;
+  })));
   on(w.speed, "value", () => { if (ctl.timer) { ctl.pause(); ctl.play(); } });
   on(w.play, "active", (a) => (a ? ctl.play() : ctl.pause()));
   w.back.on_event("button_click", () => ctl.step(-1));

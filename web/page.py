@@ -214,8 +214,9 @@ def build_layout(presets, default_preset, default_text, article):
     w = _widgets(presets, default_preset, default_text, article)
     return column(
         row(w["preset"], w["text"], sizing_mode="stretch_width"),
-        row(Div(text="The article's example:", styles={"padding-top": "6px"}),
-            w["article_0"], w["article_1"], Div(width=20), w["share"]),
+        row(Div(name="article_label", text="The article's example:",
+                styles={"padding-top": "6px"}),
+            w["article_0"], w["article_1"], Div(name="article_gap", width=20), w["share"]),
         row(w["reset"], w["back"], w["play"], w["forward"], w["scrub"], Div(width=12), w["speed"],
             w["unit"], w["layer"], sizing_mode="stretch_width"),
         _token_strip(tokens, tok_labels, x_range),

@@ -524,12 +524,17 @@ function toJs(proxy) {
 }
 
 function errorText(err) {
-  // PythonError messages carry the traceback; the user needs its last line
+  // PythonError messages carry the traceback; the user needs the exception that ends it, whole:
+  // a ModelFileError may span several lines (e.g. a snippet that converts a file). It starts at
+  // the first unindented line after the last frame ("  File ...", then its indented source).
   const msg = String(err && err.message ? err.message : err).trim();
-  const last = msg.split("\n").filter((l) => l.trim()).pop() || msg;
-  const m = last.match(/^(\w+(?:\.\w+)*(?:Error|Exception)): ([\s\S]*)$/);
+  const lines = msg.split("\n");
+  let k = lines.findLastIndex((l) => l.startsWith("  File "));
+  if (k >= 0) while (k + 1 < lines.length && /^\s/.test(lines[k + 1])) k++;
+  const text = (k >= 0 ? lines.slice(k + 1).join("\n") : msg).trim() || msg;
+  const m = text.match(/^(\w+(?:\.\w+)*(?:Error|Exception)): ([\s\S]*)$/);
   if (m && /ValueError|ModelFileError/.test(m[1])) return { error: m[2], user: true };
-  return { error: last, user: false };
+  return { error: text, user: false };
 }
 
 // ---- requests ----------------------------------------------------------------------------

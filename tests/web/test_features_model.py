@@ -12,6 +12,7 @@ import pytest
 
 from pysim import api, io as pio, presets, rnn
 from pysim.model import Config, Model
+from tests.conftest import heatmap
 from tests.test_live import keras_arrays, npz, word_model
 
 pytestmark = pytest.mark.e2e
@@ -103,7 +104,7 @@ def test_loading_a_pytorch_style_file_shows_that_model(page):
 def test_loading_keras_weights_through_the_file_input(page):
     m = word_model(L=1, H=4, D=3)
     data = npz(**keras_arrays(m))
-    page.locator("input[type=file]").set_input_files(files=[{
+    page.locator("input[type=file][accept='.npz']").set_input_files(files=[{
         "name": "keras <i>model</i>.npz", "mimeType": "application/octet-stream", "buffer": data}])
     page.wait_for_function("window.pysim.state().preset === 'file: keras <i>model</i>.npz'")
     report = page.evaluate(f"({MODEL})('model_report').text")
@@ -132,6 +133,180 @@ def test_a_bad_file_is_refused_and_the_model_stays(page, name, data, reason):
     assert name in message and reason in message and "stays" in message
     assert reason in page.evaluate(f"({MODEL})('model_report').text")
     assert name not in page.evaluate(f"({MODEL})('preset').options")
+
+
+# ---- the model on screen is one model: views, menu, status line, text box, state() --------------
+
+ARTICLE = list(presets.ARTICLE_SENTENCES)
+DESTROYED = "already destroyed"  # BokehJS's warning for a view removed twice
+
+
+def watch_warnings(page):
+    """Console warnings from now on (the page's ConsoleWatch fails a test on errors only)."""
+    seen = []
+    page.on("console", lambda m: m.type == "warning" and seen.append(m.text))
+    return seen
+
+
+def assert_shows(page, model, name, text, box=None, article=False):
+    """Every part of the page describes `model` (loaded as `name`) reading `text`."""
+    st = state(page)
+    assert st["preset"] == name and st["text"] == text, (st["preset"], st["text"])
+    assert_state_is_native_trace(st, model)
+    cfg = model.config
+    assert len(st["layers"]) == cfg.num_layers and len(st["layers"][0]["f"][0]) == cfg.hidden_size
+    want = api.trace_json(model, text)["layers"][st["layer"]]
+    for k in "fc":  # the heatmaps show this model's trace (H x T images)
+        np.testing.assert_allclose(heatmap(page, k), want[k], rtol=TOL, atol=TOL)
+    assert page.evaluate(f"({MODEL})('layer').options.length") == cfg.num_layers
+    assert page.evaluate(f"({MODEL})('unit').options.length") == cfg.hidden_size
+    assert page.evaluate(f"({MODEL})('preset').value") == name
+    layers = f"{cfg.num_layers} layer{'s' if cfg.num_layers > 1 else ''} \u00d7 {cfg.hidden_size} units"
+    note = page.inner_text("#pysim-model-note")
+    assert name in note and layers in note, note
+    assert page.evaluate(f"({MODEL})('text').value") == (text if box is None else box)
+    for k in (0, 1):
+        assert page.evaluate(f"({MODEL})('article_{k}').visible") is article
+        assert page.get_by_role("button", name=ARTICLE[k]).is_visible() is article
+
+
+def test_a_new_model_brings_a_text_it_reads_or_an_empty_prompt_never_the_old_trace(page):
+    warnings = watch_warnings(page)
+    page.evaluate("window.pysim.setPreset('beijing')")
+    two = word_model(L=2, H=4, D=3, seed=1)
+    page.evaluate(LOAD, [list(pio.to_bytes(two)), "two.npz"])
+    page.evaluate("window.pysim.setText('leave Beijing on November 2nd')")
+    assert_shows(page, two, "file: two.npz", "leave Beijing on November 2nd", article=True)
+    # three layers, its unknown-word token spelled <UNK>, an example of its own: it knows no
+    # word of the text on screen, so the text box gets its example
+    three = Model.random(Config(4, 6, 3, vocab=["<UNK>", "alpha", "beta", "gamma"],
+                                tags=["O", "X"]), seed=2, meta={"examples": ["alpha gamma beta"]})
+    info = page.evaluate(LOAD, [list(pio.to_bytes(three)), "three.npz"])
+    assert info["text"] == "alpha gamma beta" and info["unk"] == "<UNK>" and not info["article"]
+    assert_shows(page, three, "file: three.npz", "alpha gamma beta")
+    # no unknown-word token, no example, no word of the text: an empty box that says what it
+    # reads; the views show it reading one word of its vocabulary
+    bare = Model.random(Config(3, 2, 1, vocab=["<pad>", "delta", "epsilon"], tags=["O", "Y"]),
+                        seed=3)
+    info = page.evaluate(LOAD, [list(pio.to_bytes(bare)), "bare.npz"])
+    assert (info["text"], info["probe"], info["unk"]) == ("", "delta", None)
+    assert_shows(page, bare, "file: bare.npz", "delta", box="")
+    placeholder = page.evaluate(f"({MODEL})('text').placeholder")
+    assert placeholder == "This model reads words (a vocabulary of 3: <pad>, delta, epsilon); " \
+                          "type a sentence", placeholder
+    message = page.inner_text("#pysim-message")
+    assert placeholder in message and "\u201cdelta\u201d" in message, message
+    report = page.evaluate(f"({MODEL})('model_report').text")
+    assert "no unknown-word token" in report and "type a sentence" in report, report
+    # a word it does not know is refused; everything stays as it was
+    before = state(page)
+    with pytest.raises(Exception, match="not in the model's vocabulary"):
+        page.evaluate("window.pysim.setText('leave Beijing')")
+    assert state(page) == before
+    # back to a preset: the article's buttons again; to the bare model with a text it cannot
+    # read: its own view again (empty box, the probe word)
+    page.evaluate("window.pysim.setPreset('beijing')")
+    assert_shows(page, presets.load("beijing"), "beijing", ARTICLE[0], article=True)
+    page.evaluate("window.pysim.setText('leave Beijing')")
+    page.evaluate("window.pysim.setPreset('file: bare.npz')")
+    assert_shows(page, bare, "file: bare.npz", "delta", box="")
+    page.evaluate("window.pysim.setPreset('file: three.npz')")
+    assert_shows(page, three, "file: three.npz", "alpha gamma beta")
+    page.evaluate("window.pysim.setPreset('memory')")
+    assert_shows(page, presets.load("memory"), "memory", presets.default_text("memory"))
+    page.evaluate("window.pysim.setPreset('beijing')")
+    assert not [w for w in warnings if DESTROYED in w], warnings
+
+
+def test_refusals_are_shown_whole_and_a_vocabulary_file_completes_a_model(page):
+    page.evaluate(TAB, "panel_model")
+    page.evaluate("window.pysim.setPreset('beijing')")
+    # a Keras file without its config: the page says what it assumed
+    keras = word_model(L=1, H=4, D=3, seed=4)
+    page.evaluate(LOAD, [list(npz(**keras_arrays(keras))), "keras.npz"])
+    report = page.evaluate(f"({MODEL})('model_report').text")
+    assert "Note: sigmoid gates and tanh assumed: the file carries no Keras config." in report
+    # a multi-line refusal is shown whole, line by line
+    arrays = pio.state_dict(word_model(L=1, seed=5))
+    buf = io.BytesIO()
+    np.savez(buf, *arrays.values())
+    with pytest.raises(pio.ModelFileError) as want:
+        pio.load(buf.getvalue())
+    lines = str(want.value).splitlines()
+    assert len(lines) > 2
+    before = state(page)
+    with pytest.raises(Exception, match="unnamed arrays"):
+        page.evaluate(LOAD, [list(buf.getvalue()), "weights.npz"])
+    assert state(page) == before
+    shown = page.inner_text("#pysim-message").splitlines()
+    assert all(line in shown for line in lines), shown
+    assert shown[0] == "weights.npz was not loaded:" and shown[-1].endswith("stays.")
+    # an embedding without a vocabulary: refused, saying so; a vocabulary file chosen on the tab
+    # then loads it (one word per line)
+    words = word_model(L=1, seed=5).config.vocab
+    data = npz(**arrays)
+    page.locator("input[type=file][accept='.npz']").set_input_files(files=[{
+        "name": "novocab.npz", "mimeType": "application/octet-stream", "buffer": data}])
+    page.wait_for_function("document.getElementById('pysim-message').innerText"
+                           ".includes('novocab.npz was not loaded')")
+    assert "no vocabulary" in page.inner_text("#pysim-message")
+    assert state(page)["preset"] == "file: keras.npz"
+    page.locator("input[type=file][accept='.txt,.json']").set_input_files(files=[{
+        "name": "words.txt", "mimeType": "text/plain",
+        "buffer": ("\n".join(words) + "\n").encode()}])
+    page.wait_for_function("window.pysim.state().preset === 'file: novocab.npz'")
+    model = pio.load(data, vocab=words)
+    assert_shows(page, model, "file: novocab.npz", ARTICLE[0], article=True)
+    assert "the vocabulary from words.txt" in page.evaluate(f"({MODEL})('model_report').text")
+    # through the API: a JSON vocabulary and module names of the user's own
+    own = {k.replace("embedding.", "emb.").replace("lstm.", "encoder.").replace("head.", "fc."): v
+           for k, v in pio.state_dict(word_model(L=2, seed=6)).items()}
+    data = npz(**own)
+    names = "emb=embedding,encoder=lstm,fc=head"
+    info = page.evaluate("async ([b, v, n]) => window.pysim.loadModel(new Uint8Array(b), "
+                         "'own.npz', {vocab: v, names: n})", [list(data), json.dumps(words), names])
+    assert (info["layers"], info["vocab"]) == (2, len(words))
+    model = pio.load(data, vocab=words, names=names)
+    assert_shows(page, model, "file: own.npz", ARTICLE[0], article=True)
+    # a preset and back: the model comes back as it was loaded (with its vocabulary)
+    page.evaluate("window.pysim.setPreset('memory')")
+    page.evaluate("window.pysim.setPreset('file: own.npz')")
+    assert_shows(page, model, "file: own.npz", ARTICLE[0], article=True)
+    page.evaluate("window.pysim.setPreset('beijing')")
+
+
+def test_retry_brings_back_a_model_loaded_with_a_vocabulary(page):
+    """Python crashes while a model loaded with a vocabulary file (and no unknown-word token) is
+    on screen: Retry brings that model back, vocabulary and all, with the text asked for."""
+    from tests.web.test_faults import crash_and_retry
+    page.watch.allowed += ["simulated crash"]
+    words = ["delta", "epsilon", "zeta"]
+    model = Model.random(Config(3, 4, 2, vocab=words, tags=["O", "Y"]), seed=8)
+    data = npz(**pio.state_dict(model))
+    info = page.evaluate("async ([b, v]) => window.pysim.loadModel(new Uint8Array(b), "
+                         "'kept.npz', {vocab: v})", [list(data), words])
+    assert info["probe"] == "delta" and not info["article"]
+    model = pio.load(data, vocab=words)  # the file names no tags: tag0, tag1
+    crash_and_retry(page, "epsilon zeta")
+    assert_shows(page, model, "file: kept.npz", "epsilon zeta")
+    page.evaluate("window.pysim.setPreset('beijing')")  # it reads them as <unk>
+    assert_shows(page, presets.load("beijing"), "beijing", "epsilon zeta", article=True)
+    page.evaluate(f"window.pysim.setText({ARTICLE[0]!r})")
+
+
+def test_loads_in_a_row_print_no_bokeh_warnings(page):
+    """Models with 1..3 tags in turn: the tag axis's labels change size every time."""
+    warnings = watch_warnings(page)
+    page.evaluate(TAB, "panel_model")
+    for k, tags in enumerate([["O", "a", "b"], ["O"], ["O", "a"], ["O", "a", "b"], ["O"]]):
+        m = Model.random(Config(3, 2 + k, 1 + k % 3, vocab=word_model().config.vocab, tags=tags),
+                         seed=k)
+        page.evaluate(LOAD, [list(pio.to_bytes(m)), f"row{k}.npz"])
+        assert_shows(page, m, f"file: row{k}.npz", ARTICLE[0], article=True)
+        ticks = page.evaluate(f"({MODEL})('probs_ticks').ticks")
+        assert len(ticks) == len(tags)
+    page.evaluate("window.pysim.setPreset('beijing')")
+    assert not [w for w in warnings if DESTROYED in w], warnings
 
 
 # ---- exports ---------------------------------------------------------------------------------

@@ -20,26 +20,6 @@ export function download(data, filename, type = "application/octet-stream") {
 export const safeName = (s) => String(s).replace(/\.npz$/i, "").replace(/[^\w.-]+/g, "-")
   .replace(/^-+|-+$/g, "").slice(0, 60) || "model";
 
-/** The worker now holds model info.name as its current model (loaded or being trained): list it
- *  in the page's Model menu, select it there without triggering a preset load, and say so in the
- *  status line. The caller retraces. */
-export function showModel({ ctl, views }, info) {
-  const name = info.name;
-  if (!ctl.boot.presets[name]) ctl.boot.presets[name] = { text: ctl.text, description: info.description };
-  ctl.boot.presets[name].description = info.description;
-  const sel = views.w.preset;
-  const values = sel.options.map((o) => (Array.isArray(o) ? o[0] : o));
-  ctl.guard = true;
-  try {
-    if (!values.includes(name)) sel.options = [...sel.options, name];
-    sel.value = name;
-  } finally {
-    ctl.guard = false;
-  }
-  ctl.preset = name;
-  ctl.status.model(info);
-}
-
 /** Which tab of the panels is open (its TabPanel name), or "". */
 export function activeTab(m) {
   let tabs;

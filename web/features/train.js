@@ -4,7 +4,7 @@
 // effect as soon as the chunk in flight returns (~0.1 s). After each chunk the current sentence
 // is traced again, so the views above show the gates of the model as it learns.
 
-import { activeTab, download, safeName, showModel } from "./common.js";
+import { activeTab, download, safeName } from "./common.js";
 
 const CHUNK_MS = 150;          // aim for chunks of about this much training (pause latency)
 const MAX_CHUNK = 200;         // pysim.live.MAX_CHUNK
@@ -99,12 +99,11 @@ export function install(ctx) {
     status = await bridge.call("train_setup", opts);
     history = { records: [], heldOut: [], chunks: [] };
     drawCurves();
-    showModel(ctx, status.info);
     listSentences(status);
     buttons();
     say(describe(status, "A fresh, untrained model: press Start."));
     await keepModel();
-    await ctl.retrace(ctl.text).catch(() => {});
+    await ctl.adopt(status.info, ctl.text, { own: true }); // views, menu and status together
     return status;
   }
 
