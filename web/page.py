@@ -97,6 +97,7 @@ def _heatmap(key, title, kind, cells, x_range):
     fig.add_tools(HoverTool(renderers=[image], tooltips=[
         ("step", "@t"), ("token", "@token"), ("unit", "@unit"),
         (key if key != "g" else "C\u0303", f"@{key}{{0.000000}}")]))
+    fig.yaxis[0].ticker.min_interval = 1  # units too
     fig.add_layout(ColorBar(color_mapper=bar_mapper, width=10, title=bar_title,
                             title_text_font_size="9px", major_label_text_font_size="9px"),
                    "right")
@@ -180,6 +181,8 @@ def _style(fig):
     fig.min_border_left = 50
     fig.axis.axis_label_text_font_size = "10px"
     fig.axis.major_label_text_font_size = "10px"
+    # steps are whole numbers: no 0.2-step ticks when a text is one or two words long
+    fig.xaxis[0].ticker.min_interval = 1
 
 
 # ---- widgets --------------------------------------------------------------------------------
