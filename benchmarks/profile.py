@@ -38,8 +38,9 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
+import browser as br  # noqa: E402
 import pybench  # noqa: E402
-import run  # noqa: E402
+from cpu import CpuLoad  # noqa: E402
 
 PHASES = """
 (() => {
@@ -82,7 +83,7 @@ LOAD_TIMES = """() => {
 
 
 def load_experiment(pw, tmp, url, mode, cpu):
-    with run.fresh_profile(pw, tmp) as (ctx, page):
+    with br.fresh_profile(pw, tmp) as (ctx, page):
         ctx.add_init_script(PHASES)
         held, released = [], []
 
@@ -122,7 +123,7 @@ def boot_experiment(pw, tmp, url, wrap: bool, visits=3, pause=3.0):
     """The bench page's worker boot (the same steps as web/worker.js), visited `visits` times in
     one fresh profile; with wrap, fetch responses are re-wrapped as web/worker.js does."""
     out = []
-    with run.fresh_profile(pw, tmp) as (ctx, page):
+    with br.fresh_profile(pw, tmp) as (ctx, page):
         for _ in range(visits):
             page.goto(url + "bench/bench.html" + ("?wrap" if wrap else ""))
             b = page.evaluate("window.bench.ready")
@@ -184,7 +185,7 @@ def summarize_profile(p, per=1):
 
 def cpu_experiment(pw, tmp, url, steps=30, retraces=8):
     out = {}
-    with run.fresh_profile(pw, tmp) as (ctx, page):
+    with br.fresh_profile(pw, tmp) as (ctx, page):
         page.goto(url + "manifest.json")  # same origin first: the profiler stays on this renderer
         cdp = ctx.new_cdp_session(page)
         start_profile(cdp)
@@ -276,23 +277,23 @@ def main(argv=None):
     load = {m: [] for m in modes}
     cpu_runs = []
     boots = {"plain": [], "wrapped": []}
-    cpu = run.CpuLoad()
+    cpu = CpuLoad()
     c0 = cpu.snapshot()
     with tempfile.TemporaryDirectory(prefix="pysim-profile-") as tmp:
-        dist = run.build_site(Path(tmp))
-        srv, url = run.start_server(dist)
+        dist = br.build_site(Path(tmp))
+        srv, url = br.start_server(dist)
         try:
             with sync_playwright() as pw:
                 for r in range(args.runs):
                     for mode in modes:
                         load[mode].append(load_experiment(pw, Path(tmp), url, mode, cpu))
-                        run.log(f"run {r} {mode}: {load[mode][-1]}")
+                        br.log(f"run {r} {mode}: {load[mode][-1]}")
                     for mode in boots:
                         boots[mode].append(boot_experiment(pw, Path(tmp), url, mode == "wrapped"))
-                        run.log(f"run {r} boot {mode}: {[round(v['ms']) for v in boots[mode][-1]]}")
+                        br.log(f"run {r} boot {mode}: {[round(v['ms']) for v in boots[mode][-1]]}")
                     cpu_runs.append(cpu_experiment(pw, Path(tmp), url))
-                    run.log(f"run {r} cpu profiles done")
-                browser = pw.chromium.launch(executable_path=run.CHROMIUM, args=run.CHROMIUM_ARGS)
+                    br.log(f"run {r} cpu profiles done")
+                browser = pw.chromium.launch(executable_path=br.CHROMIUM, args=br.CHROMIUM_ARGS)
                 chromium = browser.version
                 browser.close()
         finally:
@@ -308,7 +309,7 @@ def main(argv=None):
     out.with_suffix(".json").write_text(json.dumps({"meta": meta, "load": load, "boot": boots, "cpu": cpu_runs},
                                                    indent=1))
     print(text)
-    run.log(f"wrote {out} and {out.with_suffix('.json')}")
+    br.log(f"wrote {out} and {out.with_suffix('.json')}")
     return 0
 
 
