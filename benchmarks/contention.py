@@ -76,7 +76,7 @@ def main(argv=None) -> int:
                         rows[mode].append(measure(page, url, mode, cpu))
                         row = rows[mode][-1]
                         br.log(f"{mode}: " + ", ".join(f"{k} {v:.2f}" for k, v in row.items()
-                                                        if v is not None))
+                                                       if v is not None))
         finally:
             srv.shutdown()
     med = lambda mode, key: (statistics.median(r[key] for r in rows[mode])  # noqa: E731

@@ -102,3 +102,19 @@ def test_the_torch_python_defaults_to_the_repos_venv311():
     got = subprocess.run([sys.executable, "-c", code], cwd=BENCH, env=env, capture_output=True,
                          text=True, check=True).stdout.strip()
     assert got == "/opt/torch/bin/python"
+
+
+def test_a_cpu_profile_by_file_and_function():
+    from js_profile import summarize_profile
+    frame = lambda url, fn, line: {"url": url, "functionName": fn, "lineNumber": line}  # noqa: E731
+    profile = {"nodes": [{"id": 1, "callFrame": frame("", "(root)", -1), "children": [2, 4]},
+                         {"id": 2, "callFrame": frame("http://h:1/app.js", "f", 9), "children": [3]},
+                         {"id": 3, "callFrame": frame("http://h:1/bokeh/b.js?v=1", "paint", 0)},
+                         {"id": 4, "callFrame": frame("", "(idle)", -1)}],
+               "samples": [2, 3, 3, 4], "timeDeltas": [1000, 2000, 3000, 4000]}  # µs
+    s = summarize_profile(profile, per=2)
+    assert (s["busy_ms"], s["idle_ms"]) == (3.0, 2.0)
+    assert s["self_by_file"] == [("bokeh/b.js", 2.5), ("app.js", 0.5)]
+    assert s["incl_by_file"] == [("app.js", 3.0), ("bokeh/b.js", 2.5)]
+    assert s["self_by_function"] == [("paint (bokeh/b.js:1)", 2.5), ("f (app.js:10)", 0.5)]
+    assert s["incl_by_function"] == [("f (app.js:10)", 3.0), ("paint (bokeh/b.js:1)", 2.5)]
