@@ -12,7 +12,7 @@ the modes interleaved:
 
 Per mode: when the worker said ready, when the views were drawn and when pysim.ready resolved
 (ms from navigation start, in the page), and the CPU time the browser and the static server
-used from navigation until then (run.CpuLoad: this process tree, all threads and processes).
+used from navigation until then (cpu.CpuLoad: this process tree, all threads and processes).
 A page that needs C CPU-seconds cannot be ready sooner than C / CPUs seconds, however its work
 is ordered; the report compares that bound with 1.10 x the floor.
 """
@@ -28,14 +28,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import run  # noqa: E402
+import browser as br  # noqa: E402
+from cpu import CpuLoad  # noqa: E402
 
 MODES = ("page", "page, BokehJS after Python", "page, BokehJS blocked", "floor")
 BOKEHJS = "**/bokeh/bokeh-*.js"
 VIEWS = ("page", "page, BokehJS after Python")  # the modes that end at pysim.ready, not Python's
 
 
-def measure(page, url: str, mode: str, cpu: run.CpuLoad) -> dict:
+def measure(page, url: str, mode: str, cpu: CpuLoad) -> dict:
     held = []
     if mode == "page, BokehJS blocked":
         page.route(BOKEHJS, lambda route: route.abort())
@@ -55,10 +56,8 @@ def measure(page, url: str, mode: str, cpu: run.CpuLoad) -> dict:
     b = page.evaluate("window.__bench")
     drawn = page.evaluate("(performance.getEntriesByName('pysim:drawn')[0] || {}).startTime"
                           " ?? null")
-    wall = after[0] - before[0]
     return {"worker_ready": b["workerReady"]["at"], "drawn": drawn, "ready": b.get("readyAt"),
-            "cpu_s": (after[2] - before[2]) / cpu.HZ,
-            "others": ((after[1] - before[1]) - (after[2] - before[2])) / cpu.HZ / wall}
+            "cpu_s": cpu.ours(before, after), "others": cpu.others(before, after)}
 
 
 def main(argv=None) -> int:
@@ -66,18 +65,18 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=4)
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
-    cpu = run.CpuLoad()
+    cpu = CpuLoad()
     rows = {mode: [] for mode in MODES}
     with tempfile.TemporaryDirectory(prefix="pysim-bench-") as tmp, sync_playwright() as pw:
-        srv, url = run.start_server(run.build_site(Path(tmp)))
+        srv, url = br.start_server(br.build_site(Path(tmp)))
         try:
             for _ in range(args.runs):
                 for mode in MODES:
-                    with run.fresh_profile(pw, Path(tmp)) as (ctx, page):
+                    with br.fresh_profile(pw, Path(tmp)) as (ctx, page):
                         rows[mode].append(measure(page, url, mode, cpu))
                         row = rows[mode][-1]
-                        run.log(f"{mode}: " + ", ".join(f"{k} {v:.2f}" for k, v in row.items()
-                                                        if v is not None))
+                        br.log(f"{mode}: " + ", ".join(f"{k} {v:.2f}" for k, v in row.items()
+                                                       if v is not None))
         finally:
             srv.shutdown()
     med = lambda mode, key: (statistics.median(r[key] for r in rows[mode])  # noqa: E731

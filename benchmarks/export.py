@@ -23,10 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import run  # noqa: E402
+import browser as br  # noqa: E402
 from pysim import io as pio  # noqa: E402
 from pysim.model import UNK, Config, Model  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 SIZE = dict(E=256, H=256, L=2, V=5000)
 TIME_EXPORT = """async (opts) => {
@@ -56,10 +55,10 @@ def native(model: Model, runs: int) -> dict:
 
 def in_page(dist: Path, data: bytes, runs: int) -> dict:
     from playwright.sync_api import sync_playwright
-    srv, url = run.start_server(dist)
+    srv, url = br.start_server(dist)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=br.CHROMIUM, args=br.CHROMIUM_ARGS)
             page = browser.new_page()
             page.set_default_timeout(120_000)
             page.goto(url)
@@ -92,7 +91,7 @@ def main(argv=None) -> int:
           f"file {len(data) / 1e6:.1f} MB; median of {args.runs} runs")
     nat = native(model, args.runs)
     with tempfile.TemporaryDirectory() as tmp:
-        dist = args.dist or run.build_site(Path(tmp))
+        dist = args.dist or br.build_site(Path(tmp))
         page = in_page(dist, data, args.runs)
     print(f"pysim.loadModel (once, with the views redrawn): {page['load']:.0f} ms")
     for compressed, what in ((False, "np.savez (now)"), (True, "np.savez_compressed (before)")):

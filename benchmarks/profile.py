@@ -19,7 +19,7 @@ Builds and serves the site like run.py, then, each run in a new browser on a fre
             or re-wrapped in a new Response as web/worker.js does to count progress ("wrapped")
   cpu       a sampling CPU profile (CDP Profiler) of the page's main thread: the cold load
             until drawn, 30 steps at T=50, 8 retraces at T=200; time by script file (self, and
-            inclusive: with everything it called) and by function
+            inclusive: with everything it called) and by function (js_profile.py)
 It writes a Markdown report (default benchmarks/results/profile.md) and prints it.
 Minified BokehJS keeps its method names (paint, compute_layout, ...), which is enough to tell
 layout from painting.
@@ -27,7 +27,6 @@ layout from painting.
 from __future__ import annotations
 
 import argparse
-import collections
 import json
 import statistics
 import sys
@@ -38,8 +37,10 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
+import browser as br  # noqa: E402
 import pybench  # noqa: E402
-import run  # noqa: E402
+from js_profile import start_profile, summarize_profile  # noqa: E402
+from cpu import CpuLoad  # noqa: E402
 
 PHASES = """
 (() => {
@@ -82,7 +83,7 @@ LOAD_TIMES = """() => {
 
 
 def load_experiment(pw, tmp, url, mode, cpu):
-    with run.fresh_profile(pw, tmp) as (ctx, page):
+    with br.fresh_profile(pw, tmp) as (ctx, page):
         ctx.add_init_script(PHASES)
         held, released = [], []
 
@@ -122,7 +123,7 @@ def boot_experiment(pw, tmp, url, wrap: bool, visits=3, pause=3.0):
     """The bench page's worker boot (the same steps as web/worker.js), visited `visits` times in
     one fresh profile; with wrap, fetch responses are re-wrapped as web/worker.js does."""
     out = []
-    with run.fresh_profile(pw, tmp) as (ctx, page):
+    with br.fresh_profile(pw, tmp) as (ctx, page):
         for _ in range(visits):
             page.goto(url + "bench/bench.html" + ("?wrap" if wrap else ""))
             b = page.evaluate("window.bench.ready")
@@ -133,58 +134,10 @@ def boot_experiment(pw, tmp, url, wrap: bool, visits=3, pause=3.0):
     return out
 
 
-# ---- CPU profiles -------------------------------------------------------------------------------
-def start_profile(cdp, interval_us=250):
-    cdp.send("Profiler.enable")
-    cdp.send("Profiler.setSamplingInterval", {"interval": interval_us})
-    cdp.send("Profiler.start")
-
-
-def summarize_profile(p, per=1):
-    """Self and inclusive ms by script file and by function, divided by `per`."""
-    nodes = {n["id"]: n for n in p["nodes"]}
-    parent = {c: n["id"] for n in p["nodes"] for c in n.get("children", [])}
-    t = collections.Counter()
-    for s, d in zip(p["samples"], p["timeDeltas"]):
-        t[s] += d
-
-    def file_of(n):
-        cf = n["callFrame"]
-        if cf["url"]:
-            path = cf["url"].split("?")[0]
-            return path.split("/", 3)[-1] if "://" in path else path
-        return cf["functionName"] or "(native)"
-
-    def fn_of(n):
-        cf = n["callFrame"]
-        return f"{cf['functionName'] or '(anonymous)'} ({file_of(n)}:{cf['lineNumber'] + 1})"
-
-    self_file, self_fn = collections.Counter(), collections.Counter()
-    incl_file, incl_fn = collections.Counter(), collections.Counter()
-    for nid, dt in t.items():
-        n = nodes[nid]
-        self_file[file_of(n)] += dt
-        self_fn[fn_of(n)] += dt
-        files, fns, x = set(), set(), nid
-        while x is not None:
-            files.add(file_of(nodes[x]))
-            fns.add(fn_of(nodes[x]))
-            x = parent.get(x)
-        for f in files:
-            incl_file[f] += dt
-        for f in fns:
-            incl_fn[f] += dt
-    busy = sum(v for k, v in self_file.items() if k not in ("(idle)", "(root)"))
-    ms = lambda c, k=12: [(name, round(v / 1000 / per, 2)) for name, v in c.most_common(k)  # noqa: E731
-                          if name not in ("(idle)", "(root)")]
-    return {"busy_ms": round(busy / 1000 / per, 2), "idle_ms": round(self_file["(idle)"] / 1000 / per, 2),
-            "self_by_file": ms(self_file), "incl_by_file": ms(incl_file),
-            "self_by_function": ms(self_fn, 15), "incl_by_function": ms(incl_fn, 25)}
-
-
+# ---- CPU profiles (js_profile.py) ----------------------------------------------------------------
 def cpu_experiment(pw, tmp, url, steps=30, retraces=8):
     out = {}
-    with run.fresh_profile(pw, tmp) as (ctx, page):
+    with br.fresh_profile(pw, tmp) as (ctx, page):
         page.goto(url + "manifest.json")  # same origin first: the profiler stays on this renderer
         cdp = ctx.new_cdp_session(page)
         start_profile(cdp)
@@ -276,23 +229,23 @@ def main(argv=None):
     load = {m: [] for m in modes}
     cpu_runs = []
     boots = {"plain": [], "wrapped": []}
-    cpu = run.CpuLoad()
+    cpu = CpuLoad()
     c0 = cpu.snapshot()
     with tempfile.TemporaryDirectory(prefix="pysim-profile-") as tmp:
-        dist = run.build_site(Path(tmp))
-        srv, url = run.start_server(dist)
+        dist = br.build_site(Path(tmp))
+        srv, url = br.start_server(dist)
         try:
             with sync_playwright() as pw:
                 for r in range(args.runs):
                     for mode in modes:
                         load[mode].append(load_experiment(pw, Path(tmp), url, mode, cpu))
-                        run.log(f"run {r} {mode}: {load[mode][-1]}")
+                        br.log(f"run {r} {mode}: {load[mode][-1]}")
                     for mode in boots:
                         boots[mode].append(boot_experiment(pw, Path(tmp), url, mode == "wrapped"))
-                        run.log(f"run {r} boot {mode}: {[round(v['ms']) for v in boots[mode][-1]]}")
+                        br.log(f"run {r} boot {mode}: {[round(v['ms']) for v in boots[mode][-1]]}")
                     cpu_runs.append(cpu_experiment(pw, Path(tmp), url))
-                    run.log(f"run {r} cpu profiles done")
-                browser = pw.chromium.launch(executable_path=run.CHROMIUM, args=run.CHROMIUM_ARGS)
+                    br.log(f"run {r} cpu profiles done")
+                browser = pw.chromium.launch(executable_path=br.CHROMIUM, args=br.CHROMIUM_ARGS)
                 chromium = browser.version
                 browser.close()
         finally:
@@ -308,7 +261,7 @@ def main(argv=None):
     out.with_suffix(".json").write_text(json.dumps({"meta": meta, "load": load, "boot": boots, "cpu": cpu_runs},
                                                    indent=1))
     print(text)
-    run.log(f"wrote {out} and {out.with_suffix('.json')}")
+    br.log(f"wrote {out} and {out.with_suffix('.json')}")
     return 0
 
 

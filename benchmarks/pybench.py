@@ -43,17 +43,8 @@ def make_model(H: int | None):
 
 def model_bytes(H: int) -> bytes:
     """The model file (.npz) of make_model(H), for pysim.loadModel in the page."""
-    import os
-    import tempfile
     from pysim import io
-    model = make_model(H)
-    if hasattr(io, "to_bytes"):
-        return io.to_bytes(model)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, f"bench-H{H}.npz")
-        model.save(path)
-        with open(path, "rb") as f:
-            return f.read()
+    return io.to_bytes(make_model(H))
 
 
 def timed_blocks(fn, blocks: int, min_s: float, warmup: bool = True):

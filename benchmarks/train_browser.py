@@ -7,23 +7,19 @@ import os
 import pathlib
 import statistics
 import sys
-import threading
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-import build  # noqa: E402
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import browser as br  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-srv = build.serve(ROOT / "dist", 0)
-threading.Thread(target=srv.serve_forever, daemon=True).start()
-url = f"http://127.0.0.1:{srv.server_address[1]}/"
+srv, url = br.start_server(br.ROOT / "dist")
 TAB = """name => { const t = window.pysim.model('panels');
   t.active = t.tabs.findIndex(p => p.name === name); }"""
 res = {"cold": [], "warm": []}
 with sync_playwright() as p:
-    b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+    b = p.chromium.launch(executable_path=br.CHROMIUM, args=br.CHROMIUM_ARGS)
     for i in range(int(sys.argv[1]) if len(sys.argv) > 1 else 3):
         for mode in ("cold", "warm"):
-            ctx = b.new_context(viewport={"width": 1280, "height": 1400})
+            ctx = b.new_context(viewport=br.VIEWPORT)
             page = ctx.new_page()
             page.goto(url)
             page.evaluate("window.pysim.ready")
