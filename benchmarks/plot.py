@@ -6,7 +6,7 @@ run.py writes <out>.html with write_html(metrics, meta, path) after each run. On
 that has a target and was measured: a bar from 0 to median / target (green when it meets the
 target, red when not), a whisker over min..max / target, the dashed line at 1 (left of it meets
 the target) and the median and target as text; a value beyond the axis (6× at most) is marked
-"▸". Hovering a row shows its numbers. A standalone HTML file that loads BokehJS from its CDN.
+"▸". Hovering a row shows its numbers. A standalone HTML file with BokehJS inside it (opens offline).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from bokeh.embed import file_html
 from bokeh.models import (ColumnDataSource, HoverTool, PrintfTickFormatter, Range1d, Span,
                           Title, Whisker)
 from bokeh.plotting import figure
-from bokeh.resources import CDN
+from bokeh.resources import INLINE
 
 from report import fmt
 
@@ -81,7 +81,7 @@ def make_plot(metrics: list, meta: dict):
 
 
 def write_html(metrics: list, meta: dict, path: Path) -> None:
-    path.write_text(file_html(make_plot(metrics, meta), CDN, title(meta)[0]))
+    path.write_text(file_html(make_plot(metrics, meta), INLINE, title(meta)[0]))
 
 
 if __name__ == "__main__":
