@@ -89,7 +89,9 @@ def test_plot_has_one_bar_per_targeted_metric(tmp_path):
     write_html(run["metrics"], run["meta"], tmp_path / "latest.html")
     html = (tmp_path / "latest.html").read_text()
     assert f"<title>{title(run['meta'])[0]}</title>" in html
-    assert html.count("bokeh-3.10.2.min.js") == 1 and "Repeat visit" in html
+    # BokehJS inside the page (it opens offline), fetched from nowhere
+    assert "<script src=" not in html and "Repeat visit" in html
+    assert "Bokeh" in html and len(html) > 500_000
 
 
 def test_the_torch_python_defaults_to_the_repos_venv311():
