@@ -1,4 +1,5 @@
-"""Training corpora, generated from templates with a seed (no files, no downloads).
+"""Training corpora, generated from templates with a seed (no files, no downloads), and each
+task's tags (tags(name): the tag list without generating the corpus).
 
 beijing: travel sentences; tag each token O, destination or departure. The city comes a few
          words after the word that decides its tag ("arrive ... Beijing" vs "leave ... Beijing"),
@@ -7,6 +8,7 @@ beijing: travel sentences; tag each token O, destination or departure. The city 
          so an unknown city is still tagged by its verb.
 memory:  a marker A or B, then 20-100 distractors, then "?": the last token's tag is the marker.
          Only a cell that holds its value (forget gate near 1) for all those steps can do it.
+mine:    the page's hand-tagged sentences alone (mine(sentences)): tags O plus the ones they use.
 """
 from __future__ import annotations
 
@@ -17,6 +19,10 @@ import numpy as np
 from .model import UNK
 
 Example = tuple  # (tokens: list[str], tags: list[str])
+OUTSIDE = "O"     # the tag of a word that is none of the task's
+
+# the article's two sentences: the beijing task trains on them, the page opens with the first
+ARTICLE_SENTENCES = ("arrive Beijing on November 2nd", "leave Beijing on November 2nd")
 
 
 @dataclass
@@ -52,6 +58,7 @@ CITIES = ["Beijing", "Shanghai", "Paris", "London", "Tokyo", "Berlin", "Madrid",
           "Nairobi", "Lagos", "Chengdu", "Shenzhen", "Wuhan", "Xian", "Hangzhou",
           "New York", "Los Angeles", "Hong Kong", "San Francisco", "Buenos Aires",
           "Kuala Lumpur", "Rio de Janeiro", "Cape Town", "Mexico City", "Tel Aviv"]
+BEIJING_TAGS = [OUTSIDE, "destination", "departure"]
 HELD_OUT_CITIES = ["Stockholm", "Osaka", "Nanjing", "Montreal", "Zurich", "Hanoi", "Kyiv",
                    "Santiago", "New Orleans", "Las Vegas", "Abu Dhabi"]
 SUBJECTS = ["", "", "I", "we", "you", "they", "she", "he", "my friend", "the team", "our group",
@@ -159,7 +166,7 @@ def beijing(seed: int = 0, n_train: int = 3000, n_test: int = 600, unk_rate: flo
         # now and then a city reads as <unk>: the verb, not the name, must decide its tag
         words = [UNK if t != "O" and rng.random() < unk_rate else w for w, t in zip(words, tags)]
         train.append((words, tags))
-    for s in ("arrive Beijing on November 2nd", "leave Beijing on November 2nd"):  # the article's
+    for s in ARTICLE_SENTENCES:
         words = s.split()
         train.append((words, ["O", "destination" if words[0] == "arrive" else "departure", "O", "O", "O"]))
     vocab = [UNK] + sorted({w.lower() for words, _ in train for w in words} - {UNK})
@@ -171,7 +178,7 @@ def beijing(seed: int = 0, n_train: int = 3000, n_test: int = 600, unk_rate: flo
         description="Tags each word of a travel sentence: O, destination or departure. "
                     "\"arrive Beijing\" makes Beijing the destination, \"leave Beijing\" the "
                     "departure: the LSTM must remember the verb until the city comes.",
-        tags=["O", "destination", "departure"], vocab=vocab, train=train, test=test,
+        tags=list(BEIJING_TAGS), vocab=vocab, train=train, test=test,
         input_size=12, hidden_size=12,
         settings={"seed": seed, "n_train": n_train, "n_test": n_test, "unk_rate": unk_rate,
                   "held_out_cities": HELD_OUT_CITIES})
@@ -181,6 +188,7 @@ def beijing(seed: int = 0, n_train: int = 3000, n_test: int = 600, unk_rate: flo
 
 MARKERS = ["A", "B"]
 DISTRACTORS = ["x", "y", "z", "w", "u", "v"]
+MEMORY_TAGS = [OUTSIDE] + MARKERS
 
 
 def memory(seed: int = 0, n_train: int = 2000, n_test: int = 400, min_len: int = 20,
@@ -205,17 +213,38 @@ def memory(seed: int = 0, n_train: int = 2000, n_test: int = 400, min_len: int =
         description=f"A marker (A or B), then {min_len}-{max_len} distractor letters, then '?': "
                     "the tag of '?' is the marker. One memory cell holds it, its forget gate "
                     "staying near 1 the whole way.",
-        tags=["O"] + MARKERS, vocab=[UNK] + MARKERS + DISTRACTORS + ["?"],
+        tags=list(MEMORY_TAGS), vocab=[UNK] + MARKERS + DISTRACTORS + ["?"],
         train=train, test=test, input_size=4, hidden_size=4,
         settings={"seed": seed, "n_train": n_train, "n_test": n_test,
                   "min_len": min_len, "max_len": max_len, "train_min_len": train_min_len,
                   "key_weight": key_weight, "curriculum_steps": curriculum_steps})
 
 
+# ---- mine: hand-tagged sentences alone ----------------------------------------------------
+
+def mine(sentences) -> Task:
+    """A task of the page's hand-tagged sentences alone, trained and tested on them: tags O plus
+    the ones they use (sorted), vocabulary <unk> plus their words (lower-cased)."""
+    examples = [(list(w), list(t)) for w, t in sentences]
+    used = sorted({t for _, ts in examples for t in ts} - {OUTSIDE})
+    vocab = [UNK] + sorted({w.lower() for ws, _ in examples for w in ws} - {UNK.lower()})
+    return Task(name="mine", description="your hand-tagged sentences", tags=[OUTSIDE] + used,
+                vocab=vocab, train=examples, test=examples, input_size=8, hidden_size=8,
+                settings={"sentences": len(examples)})
+
+
 TASKS = {"beijing": beijing, "memory": memory}
+TAGS = {"beijing": BEIJING_TAGS, "memory": MEMORY_TAGS}
 
 
 def make(name: str, seed: int = 0, **kw) -> Task:
     if name not in TASKS:
         raise ValueError(f"unknown task {name!r}: choose one of {', '.join(TASKS)}")
     return TASKS[name](seed=seed, **kw)
+
+
+def tags(name: str) -> list[str]:
+    """A generated task's tags (a new list), without generating its corpus."""
+    if name not in TAGS:
+        raise ValueError(f"unknown task {name!r}: choose one of {', '.join(TAGS)}")
+    return list(TAGS[name])
