@@ -7,7 +7,7 @@ the page's current model: a fresh one is handed to the session (the `adopt` it w
 which shows it under the name "trained: <task>".
 
 Hand-tagged sentences: "arrive Beijing/destination on November 2nd" (a word/tag pair tags a
-word; every other word is O). They join the chosen task's training set, each counted
+word; every other word is O: tasks.parse_tagged). They join the chosen task's training set, each counted
 USER_REPEAT times so a handful of them matter next to thousands of generated ones; with the task
 "mine" they are the whole training set (tasks.mine: the tags are O plus the tags they use).
 A preset task's tags are tasks.tags(name).
@@ -19,16 +19,13 @@ the model the page keeps is always finite.
 """
 from __future__ import annotations
 
-import re
 import time
 
 import numpy as np
 
 from . import tasks
 from .io import describe
-from .model import MAX_TOKENS
-from .tasks import Task
-from .text import words as read_words
+from .tasks import Task, format_tagged, parse_tagged
 from .train import DEFAULTS, Adam, SGD, Trainer, encode_examples, held_out_examples
 
 TASKS = (*tasks.TASKS, "mine")  # beijing, memory, mine
@@ -36,35 +33,6 @@ USER_REPEAT = 10           # each hand-tagged sentence counts as this many train
 MAX_USER_SENTENCES = 200
 MAX_CHUNK = 200            # updates per train_chunk call
 MAX_WEIGHT = 1e6           # a weight beyond this counts as diverged (overflow to inf/NaN is near)
-_TAG = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-
-
-# ---- hand-tagged sentences -------------------------------------------------------------------
-
-def parse_tagged(text: str) -> tuple[list[str], list[str]]:
-    """"arrive Beijing/destination on November 2nd" -> (words, tags); untagged words are O.
-
-    A token word/tag is tagged when the part after the last "/" looks like a tag name (a letter,
-    then letters, digits, _ or -); "24/7" stays one word. Raises ValueError for the user.
-    """
-    words, tags = [], []
-    for tok in read_words(str(text))[0]:  # the words a trace would read (pysim/text.py)
-        word, sep, tag = tok.rpartition("/")
-        if sep and word and _TAG.match(tag):
-            words.append(word)
-            tags.append(tag)
-        else:
-            words.append(tok)
-            tags.append("O")
-    if not words:
-        raise ValueError("Type a sentence to add, e.g. arrive Beijing/destination on November 2nd.")
-    if len(words) > MAX_TOKENS:
-        raise ValueError(f"A training sentence can have at most {MAX_TOKENS} words.")
-    return words, tags
-
-
-def format_tagged(words, tags) -> str:
-    return " ".join(w if t == "O" else f"{w}/{t}" for w, t in zip(words, tags))
 
 
 # ---- the training run --------------------------------------------------------------------

@@ -9,14 +9,18 @@ beijing: travel sentences; tag each token O, destination or departure. The city 
 memory:  a marker A or B, then 20-100 distractors, then "?": the last token's tag is the marker.
          Only a cell that holds its value (forget gate near 1) for all those steps can do it.
 mine:    the page's hand-tagged sentences alone (mine(sentences)): tags O plus the ones they use.
+         A hand-tagged sentence is typed "arrive Beijing/destination on November 2nd"
+         (parse_tagged; every word without a tag is O).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .model import UNK
+from .model import MAX_TOKENS, UNK
+from .text import words as words_of
 
 Example = tuple  # (tokens: list[str], tags: list[str])
 OUTSIDE = "O"     # the tag of a word that is none of the task's
@@ -220,7 +224,36 @@ def memory(seed: int = 0, n_train: int = 2000, n_test: int = 400, min_len: int =
                   "key_weight": key_weight, "curriculum_steps": curriculum_steps})
 
 
-# ---- mine: hand-tagged sentences alone ----------------------------------------------------
+# ---- mine: hand-tagged sentences --------------------------------------------------------
+
+_TAG = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+def parse_tagged(text: str) -> tuple[list[str], list[str]]:
+    """"arrive Beijing/destination on November 2nd" -> (words, tags); untagged words are O.
+
+    A token word/tag is tagged when the part after the last "/" looks like a tag name (a letter,
+    then letters, digits, _ or -); "24/7" stays one word. Raises ValueError for the user.
+    """
+    words, tags = [], []
+    for tok in words_of(str(text))[0]:  # the words a trace would read (pysim/text.py)
+        word, sep, tag = tok.rpartition("/")
+        if sep and word and _TAG.match(tag):
+            words.append(word)
+            tags.append(tag)
+        else:
+            words.append(tok)
+            tags.append(OUTSIDE)
+    if not words:
+        raise ValueError("Type a sentence to add, e.g. arrive Beijing/destination on November 2nd.")
+    if len(words) > MAX_TOKENS:
+        raise ValueError(f"A training sentence can have at most {MAX_TOKENS} words.")
+    return words, tags
+
+
+def format_tagged(words, tags) -> str:
+    return " ".join(w if t == OUTSIDE else f"{w}/{t}" for w, t in zip(words, tags))
+
 
 def mine(sentences) -> Task:
     """A task of the page's hand-tagged sentences alone, trained and tested on them: tags O plus

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from pysim import api, live, presets, rnn
+from pysim import api, live, presets, rnn, tasks
 from pysim.io import (ModelFileError, example_text, is_keras, load_any, read_npz, state_dict,
                       to_bytes)
 from pysim.model import UNK, Config, Model
@@ -141,13 +141,13 @@ def test_load_any_refuses_garbage():
 # ---- hand-tagged sentences --------------------------------------------------------------
 
 def test_parse_tagged():
-    assert live.parse_tagged("arrive Beijing/destination on November 2nd") == (
+    assert tasks.parse_tagged("arrive Beijing/destination on November 2nd") == (
         ["arrive", "Beijing", "on", "November", "2nd"], ["O", "destination", "O", "O", "O"])
-    assert live.parse_tagged("open 24/7 a/b/X") == (["open", "24/7", "a/b"], ["O", "O", "X"])
-    assert live.format_tagged(*live.parse_tagged("go to Paris/destination")) == \
+    assert tasks.parse_tagged("open 24/7 a/b/X") == (["open", "24/7", "a/b"], ["O", "O", "X"])
+    assert tasks.format_tagged(*tasks.parse_tagged("go to Paris/destination")) == \
         "go to Paris/destination"
     with pytest.raises(ValueError, match="Type a sentence"):
-        live.parse_tagged("   ")
+        tasks.parse_tagged("   ")
 
 
 # ---- training through the Session ---------------------------------------------------------
