@@ -1,7 +1,11 @@
 """pysim.session: the page's session owns the current model; training hands its models back
 through the session; one function (io.describe) describes a model; tag lists come from the task."""
+import ast
+from pathlib import Path
+
 import pytest
 
+import pysim
 from pysim import api, io, live, presets, tasks
 from pysim.model import UNK, Config, Model
 from pysim.session import Session
@@ -15,6 +19,49 @@ def test_the_worker_finds_the_session_in_pysim_api():
     assert api.Session is Session  # web/worker.js: pysim.api.Session()
     s = api.Session()
     assert (s.name, s.custom, s.training) == ("beijing", {}, None)
+
+
+# what pysim/live.py did before pysim/session.py owned the session's state
+OLD_LIVE = """
+class Training:
+    def setup(self):
+        self.session.custom[self.key] = self.trainer.model
+        self.session.model, self.session.name = self.trainer.model, self.key
+
+def training(session):
+    if getattr(session, "training", None) is None:
+        session.training = Training(session)
+    return session.training
+"""
+
+
+def session_writes(source: str) -> list[str]:
+    """Assignments to a session's state: `<...session...>.model = ...`, `.name`, `.custom[...]`,
+    `.training` (in any assignment, tuple targets included)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        targets = (list(node.targets) if isinstance(node, ast.Assign) else
+                   [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else [])
+        while targets:
+            t = targets.pop()
+            if isinstance(t, (ast.Tuple, ast.List)):
+                targets += t.elts
+                continue
+            if isinstance(t, ast.Subscript):
+                t = t.value
+            if (isinstance(t, ast.Attribute) and t.attr in ("model", "name", "custom", "training")
+                    and "session" in ast.unparse(t.value)):
+                found.append(f"line {node.lineno}: {t.attr}")
+    return found
+
+
+def test_no_module_but_the_session_writes_its_state():
+    assert session_writes(OLD_LIVE) == ["line 4: custom", "line 5: name", "line 5: model",
+                                        "line 9: training"]
+    package = Path(pysim.__file__).parent
+    writes = {p.name: session_writes(p.read_text(encoding="utf-8"))
+              for p in sorted(package.glob("*.py"))}
+    assert {name: w for name, w in writes.items() if w} == {}  # session.py writes self.model
 
 
 def test_training_hands_each_fresh_model_back_through_adopt():
