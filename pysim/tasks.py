@@ -44,6 +44,7 @@ class Task:
 
 # ---- beijing ------------------------------------------------------------------------------
 
+BEIJING_TAGS = [OUTSIDE, "destination", "departure"]
 DESTINATION_VERBS = ["arrive", "arrive in", "arrive at", "fly to", "land in", "head to", "reach",
                      "go to", "travel to", "get to", "return to", "leave for", "come to",
                      "drive to", "move to"]
@@ -62,7 +63,6 @@ CITIES = ["Beijing", "Shanghai", "Paris", "London", "Tokyo", "Berlin", "Madrid",
           "Nairobi", "Lagos", "Chengdu", "Shenzhen", "Wuhan", "Xian", "Hangzhou",
           "New York", "Los Angeles", "Hong Kong", "San Francisco", "Buenos Aires",
           "Kuala Lumpur", "Rio de Janeiro", "Cape Town", "Mexico City", "Tel Aviv"]
-BEIJING_TAGS = [OUTSIDE, "destination", "departure"]
 HELD_OUT_CITIES = ["Stockholm", "Osaka", "Nanjing", "Montreal", "Zurich", "Hanoi", "Kyiv",
                    "Santiago", "New Orleans", "Las Vegas", "Abu Dhabi"]
 SUBJECTS = ["", "", "I", "we", "you", "they", "she", "he", "my friend", "the team", "our group",
