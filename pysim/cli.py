@@ -21,7 +21,7 @@ import sys
 import numpy as np
 
 from . import presets
-from .api import TRACE_ARRAYS, trace_json
+from .traces import TRACE_ARRAYS, trace_json
 from .io import ModelFileError, load, save
 
 USAGE_ERROR = 2

@@ -52,6 +52,10 @@ first the model knows every word of, reads(model) says what it reads ("words (a 
 12: arrive, leave, …)" / "vectors of width 8"), knows_words(model, text) whether it finds every
 word without the unknown token (pysim.words).
 
+describe(model, name, filename) is what the page shows about a model: its sizes, what it reads,
+its tags, the loader's notes (the one description: the worker's Session, training and a loaded
+file's report all answer it).
+
 Not .npz weights (a .keras archive, HDF5, a torch.save file, arr_0, arr_1, ... from
 np.savez(path, *model.get_weights())): recognised, and answered with the lines that save the
 file pysim reads (pysim.npzfile; nothing is ever unpickled).
@@ -80,6 +84,7 @@ from .arrays import (MAX_HIDDEN, MAX_INPUT, MAX_LAYERS, MAX_META_CHARS,  # noqa:
 from .model import Model, torch_names
 from .npzfile import (MAX_ARRAY_BYTES, MAX_FILE_BYTES, MAX_MEMBERS,  # noqa: F401
                       MAX_TOTAL_BYTES, ModelFileError, positional, read_npz, refuse_positional)
+from .tasks import ARTICLE_SENTENCES
 from .words import example_text, knows_words, read_vocab, reads  # noqa: F401
 
 is_keras = _keras.is_keras
@@ -120,6 +125,41 @@ def save(model: Model, path) -> None:
         return
     with open(os.fspath(path), "wb") as fh:
         fh.write(data)
+
+
+# ---- what the page shows about a model --------------------------------------------------------
+
+def describe(model: Model, name: str = "", filename: str = "") -> dict:
+    """The one description of a model, for the page (the Model menu, the status line, a loaded
+    file's report, the training panel):
+
+    name, file           the page's name for it ("beijing", "file: m.npz", "trained: memory"),
+                         and the file it came from ("" for none)
+    layers, hidden, input, vocab (words, 0 for a vector-input model), vocab_sample (the first 12),
+    unk                  its unknown-word token, or None
+    tags, head           the head's tags ([] without one), whether it has a head
+    parameters, format   "keras" when it came from Keras names, else "pytorch"
+    description          meta["description"]
+    reads                what it reads (pysim.words.reads)
+    article              it knows every word of both article sentences (the page shows their
+                         buttons only then)
+    notes                what the loader assumed (meta["assumed"], e.g. a Keras file without its
+                         config gets sigmoid gates and tanh), each shown on the page
+    """
+    cfg = model.config
+    assumed = model.meta.get("assumed")
+    return {"name": name, "file": filename,
+            "layers": cfg.num_layers, "hidden": cfg.hidden_size, "input": cfg.input_size,
+            "vocab": len(cfg.vocab) if cfg.vocab else 0,
+            "vocab_sample": list(cfg.vocab[:12]) if cfg.vocab else [],
+            "unk": cfg.unk if cfg.vocab else None,
+            "tags": list(cfg.tags or []), "head": model.head_W is not None,
+            "parameters": int(sum(p.size for p in model.parameters().values())),
+            "format": "keras" if model.meta.get("source") == "keras" else "pytorch",
+            "description": str(model.meta.get("description", "")),
+            "reads": reads(model),
+            "article": all(knows_words(model, s) for s in ARTICLE_SENTENCES),
+            "notes": [str(a) for a in (assumed if isinstance(assumed, list) else [assumed]) if a]}
 
 
 # ---- the one loader --------------------------------------------------------------------------

@@ -1,70 +1,41 @@
-"""What the page's feature panels ask the worker for: training in chunks, gradient flow, model
-files of any kind. pysim.api.Session delegates its train_* / gradient_flow methods here.
+"""Training on the page: one run of the page's session (pysim.session.Session delegates its
+train_* methods here), in chunks, with hand-tagged sentences and divergence caught.
 
 Training in the browser runs one short chunk of minibatch updates per call (train_chunk), so the
 worker answers traces between chunks and the page can pause at once. The model being trained is
-the page's current model: the Session shows it under the name "trained: <task>".
+the page's current model: a fresh one is handed to the session (the `adopt` it was made with),
+which shows it under the name "trained: <task>".
 
 Hand-tagged sentences: "arrive Beijing/destination on November 2nd" (a word/tag pair tags a
-word; every other word is O). They join the chosen task's training set, each counted
+word; every other word is O: tasks.parse_tagged). They join the chosen task's training set, each counted
 USER_REPEAT times so a handful of them matter next to thousands of generated ones; with the task
-"mine" they are the whole training set (and the tags are O plus the tags they use).
+"mine" they are the whole training set (tasks.mine: the tags are O plus the tags they use).
+A preset task's tags are tasks.tags(name).
 
 Divergence: a step whose loss or gradient is not finite, or that makes a weight NaN, infinite
-or larger than MAX_WEIGHT in magnitude (overflow to NaN is then a step or two away), stops training and restores the weights (and optimizer state) from before the update that
-caused it: the model the page keeps is always finite.
+or larger than MAX_WEIGHT in magnitude (overflow to NaN is then a step or two away), stops
+training and restores the weights (and optimizer state) from before the update that caused it:
+the model the page keeps is always finite.
 """
 from __future__ import annotations
 
-import re
 import time
 
 import numpy as np
 
-from . import rnn
-from .api import model_info, word_vectors
-from .model import MAX_TOKENS, UNK
-from .tasks import Task, make
-from .text import words as read_words
+from . import tasks
+from .io import describe
+from .tasks import Task, format_tagged, parse_tagged
 from .train import DEFAULTS, Adam, SGD, Trainer, encode_examples, held_out_examples
 
-TASKS = ("beijing", "memory", "mine")
+TASKS = (*tasks.TASKS, "mine")  # beijing, memory, mine
 USER_REPEAT = 10           # each hand-tagged sentence counts as this many training examples
 MAX_USER_SENTENCES = 200
 MAX_CHUNK = 200            # updates per train_chunk call
 MAX_WEIGHT = 1e6           # a weight beyond this counts as diverged (overflow to inf/NaN is near)
-_TAG = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
-# ---- hand-tagged sentences -------------------------------------------------------------------
-
-def parse_tagged(text: str) -> tuple[list[str], list[str]]:
-    """"arrive Beijing/destination on November 2nd" -> (words, tags); untagged words are O.
-
-    A token word/tag is tagged when the part after the last "/" looks like a tag name (a letter,
-    then letters, digits, _ or -); "24/7" stays one word. Raises ValueError for the user.
-    """
-    words, tags = [], []
-    for tok in read_words(str(text))[0]:  # the words a trace would read (pysim/text.py)
-        word, sep, tag = tok.rpartition("/")
-        if sep and word and _TAG.match(tag):
-            words.append(word)
-            tags.append(tag)
-        else:
-            words.append(tok)
-            tags.append("O")
-    if not words:
-        raise ValueError("Type a sentence to add, e.g. arrive Beijing/destination on November 2nd.")
-    if len(words) > MAX_TOKENS:
-        raise ValueError(f"A training sentence can have at most {MAX_TOKENS} words.")
-    return words, tags
-
-
-def format_tagged(words, tags) -> str:
-    return " ".join(w if t == "O" else f"{w}/{t}" for w, t in zip(words, tags))
-
-
-# ---- the training session ----------------------------------------------------------------
+# ---- the training run --------------------------------------------------------------------
 
 def _finite(arrays) -> bool:
     """Every weight finite and below MAX_WEIGHT in magnitude (NaN fails both)."""
@@ -74,8 +45,8 @@ def _finite(arrays) -> bool:
 class Training:
     """One training run of the page: a task, a Trainer, the hand-tagged sentences."""
 
-    def __init__(self, session):
-        self.session = session
+    def __init__(self, adopt):
+        self.adopt = adopt  # adopt(model, name): the session makes a fresh model current
         self.sentences: list[tuple[list[str], list[str]]] = []
         self.trainer: Trainer | None = None
         self.task_name = "beijing"
@@ -120,16 +91,12 @@ class Training:
 
     # -- the task: a preset one plus the user's sentences, or the user's sentences alone
     def _task(self) -> Task:
-        mine = [(list(w), list(t)) for w, t in self.sentences]
         if self.task_name == "mine":
-            if not mine:
+            if not self.sentences:
                 raise ValueError("Add at least one tagged sentence to train on your sentences "
                                  "alone, e.g. arrive Beijing/destination on November 2nd.")
-            tags = ["O"] + sorted({t for _, ts in mine for t in ts} - {"O"})
-            vocab = [UNK] + sorted({w.lower() for ws, _ in mine for w in ws} - {UNK.lower()})
-            return Task(name="mine", description="your hand-tagged sentences", tags=tags,
-                        vocab=vocab, train=mine, test=mine, input_size=8, hidden_size=8,
-                        settings={"sentences": len(mine)})
+            return tasks.mine(self.sentences)
+        mine = [(list(w), list(t)) for w, t in self.sentences]
         task = _base_task(self.task_name, self.seed)
         usable = [ex for ex in mine if set(ex[1]) <= set(task.tags)]
         task.train = task.train + usable * USER_REPEAT
@@ -149,8 +116,7 @@ class Training:
         self.seconds, self.eval_seconds, self.diverged, self._snapshots = 0.0, 0.0, "", []
         self.last_eval = None
         self._describe()
-        self.session.custom[self.key] = self.trainer.model
-        self.session.model, self.session.name = self.trainer.model, self.key
+        self.adopt(self.trainer.model, self.key)
         return self.status()
 
     def _apply_live_options(self, options) -> None:
@@ -271,11 +237,7 @@ class Training:
                 "diverged": self.diverged, "name": self.key if tr else "",
                 "sentences": [format_tagged(w, t) for w, t in self.sentences],
                 "tags": list(tr.model.config.tags) if tr else [],
-                "info": self._info() if tr else None}
-
-    def _info(self) -> dict:
-        """Session.info() of the model being trained (whichever model the page shows)."""
-        return model_info(self.trainer.model, self.key)
+                "info": describe(tr.model, self.key) if tr else None}  # (whichever it shows)
 
     # -- sentences
     def add(self, text: str, task: str | None = None) -> dict:
@@ -290,7 +252,7 @@ class Training:
         live = self.trainer is not None and task == self.task_name
         allowed = None
         if task != "mine":
-            allowed = make_tags(task)
+            allowed = tasks.tags(task)
         elif live:
             allowed = list(self.trainer.model.config.tags)
         if allowed is not None:
@@ -353,61 +315,8 @@ def _base_task(name: str, seed: int) -> Task:
     """tasks.make(name, seed), made once per worker (generating beijing takes a while in the
     browser); each run gets its own copy of the lists it may extend."""
     if (name, seed) not in _BASE_TASKS:
-        _BASE_TASKS[(name, seed)] = make(name, seed=seed)
+        _BASE_TASKS[(name, seed)] = tasks.make(name, seed=seed)
     t = _BASE_TASKS[(name, seed)]
     return Task(name=t.name, description=t.description, tags=list(t.tags), vocab=list(t.vocab),
                 train=list(t.train), test=list(t.test), input_size=t.input_size,
                 hidden_size=t.hidden_size, settings=dict(t.settings))
-
-
-def make_tags(task_name: str) -> list[str]:
-    return {"beijing": ["O", "destination", "departure"], "memory": ["O", "A", "B"]}[task_name]
-
-
-def training(session) -> Training:
-    """The session's Training (created on first use)."""
-    if getattr(session, "training", None) is None:
-        session.training = Training(session)
-    return session.training
-
-
-# ---- gradient flow ----------------------------------------------------------------------------
-
-def gradient_flow(model, text: str) -> dict:
-    """||dL_T/dC_t|| of the model's top LSTM layer and ||dL_T/dh_t|| of a plain tanh RNN of the
-    same size on the same input vectors (pysim.rnn.compare), for the loss at the last step."""
-    tokens = read_words(str(text))[0][:MAX_TOKENS]  # the words the trace reads
-    if not tokens:
-        raise ValueError("Type at least one word: the text is empty.")
-    if model.head_W is None:
-        raise ValueError("This model has no softmax head, so there is no loss whose gradient "
-                         "could flow back.")
-    inputs = tokens if model.config.vocab is not None else word_vectors(tokens,
-                                                                        model.config.input_size)
-    lstm, plain = rnn.compare(model, inputs)
-    probs = model.trace(inputs).probs[-1]
-    target = int(np.argmax(probs))
-    return {"tokens": tokens, "lstm": np.ascontiguousarray(lstm, dtype=np.float64),
-            "rnn": np.ascontiguousarray(plain, dtype=np.float64),
-            "target": (model.config.tags or [])[target] if model.config.tags else str(target),
-            "layer": model.config.num_layers - 1, "hidden": model.config.hidden_size}
-
-
-# ---- model files --------------------------------------------------------------------------
-
-def describe(model, filename: str = "") -> dict:
-    """What a loaded model holds, for the page's report. "unk": its unknown-word token (or
-    None); "notes": what the loader assumed (e.g. meta["assumed"]: a Keras file without its
-    config gets sigmoid gates and tanh), each shown on the page."""
-    cfg = model.config
-    assumed = model.meta.get("assumed")
-    return {"file": filename, "format": "keras" if model.meta.get("source") == "keras"
-            else "pytorch", "layers": cfg.num_layers, "hidden": cfg.hidden_size,
-            "input": cfg.input_size, "vocab": len(cfg.vocab) if cfg.vocab else 0,
-            "vocab_sample": list(cfg.vocab[:12]) if cfg.vocab else [],
-            "unk": cfg.unk if cfg.vocab else None,
-            "tags": list(cfg.tags or []), "head": model.head_W is not None,
-            "parameters": int(sum(p.size for p in model.parameters().values())),
-            "description": str(model.meta.get("description", "")),
-            "notes": [str(a) for a in (assumed if isinstance(assumed, list) else [assumed])
-                      if a]}

@@ -17,7 +17,8 @@ Backprop through time (Model.backward, Model.loss_and_grads) mirrors the forward
 from the last step back; a gradient is its forward name with a d (dW, db, dc, dh).
 gradient_flow() gives ||dL_T/dC_t|| for the page's "how far back does the loss reach" view.
 
-No I/O here: this module runs unchanged in CPython and in Pyodide.
+No I/O here (pysim.io reads and writes the file: pysim.load, pysim.save): this module
+imports nothing of pysim and runs unchanged in CPython and in Pyodide.
 """
 from __future__ import annotations
 
@@ -190,11 +191,6 @@ class Model:
             head_W = rng.uniform(-k, k, (K, H))
             head_b = rng.uniform(-k, k, K)
         return cls(config, layers, embedding, head_W, head_b, meta)
-
-    def save(self, path):
-        """Write the model file (see pysim.io): PyTorch state_dict names + a JSON meta."""
-        from . import io  # the only door to files; model.py itself does no I/O
-        io.save(self, path)
 
     # ---- words -> vectors -------------------------------------------------
     def word_id(self, word: str):

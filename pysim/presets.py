@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 
+from . import io, tasks
 from .model import UNK, Config, Model
+from .tasks import ARTICLE_SENTENCES
 
-ARTICLE_SENTENCES = ("arrive Beijing on November 2nd", "leave Beijing on November 2nd")
-TAGS = ["O", "destination", "departure"]
 NAMES = ("beijing", "memory", "untrained")
 DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 MEMORY_SAMPLE = "A " + " ".join("xyzwuv"[k % 6] for k in (0, 3, 1, 4, 2, 5, 1, 0, 3, 2, 4, 5, 0, 1,
@@ -20,9 +20,11 @@ MEMORY_SAMPLE = "A " + " ".join("xyzwuv"[k % 6] for k in (0, 3, 1, 4, 2, 5, 1, 0
 
 
 def untrained(seed: int = 0) -> Model:
-    """A fixed-seed, untrained model over the article's words: its gates are real, its tags are not."""
+    """A fixed-seed, untrained model over the article's words with the beijing task's tags: its
+    gates are real, its tags are not."""
     vocab = [UNK] + sorted({w.lower() for s in ARTICLE_SENTENCES for w in s.split()})
-    cfg = Config(input_size=8, hidden_size=8, num_layers=1, vocab=vocab, tags=TAGS)
+    cfg = Config(input_size=8, hidden_size=8, num_layers=1, vocab=vocab,
+                 tags=tasks.tags("beijing"))
     return Model.random(cfg, seed=seed, meta={
         "name": "untrained",
         "description": f"untrained model, fixed seed {seed}: the gates are computed for real, "
@@ -40,7 +42,6 @@ def load(name: str) -> Model:
         return untrained()
     if name not in NAMES:
         raise ValueError(f"unknown preset {name!r}: choose one of {', '.join(NAMES)}")
-    from . import io
     return io.load(path(name))
 
 

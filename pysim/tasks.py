@@ -1,4 +1,5 @@
-"""Training corpora, generated from templates with a seed (no files, no downloads).
+"""Training corpora, generated from templates with a seed (no files, no downloads), and each
+task's tags (tags(name): the tag list without generating the corpus).
 
 beijing: travel sentences; tag each token O, destination or departure. The city comes a few
          words after the word that decides its tag ("arrive ... Beijing" vs "leave ... Beijing"),
@@ -7,16 +8,25 @@ beijing: travel sentences; tag each token O, destination or departure. The city 
          so an unknown city is still tagged by its verb.
 memory:  a marker A or B, then 20-100 distractors, then "?": the last token's tag is the marker.
          Only a cell that holds its value (forget gate near 1) for all those steps can do it.
+mine:    the page's hand-tagged sentences alone (mine(sentences)): tags O plus the ones they use.
+         A hand-tagged sentence is typed "arrive Beijing/destination on November 2nd"
+         (parse_tagged; every word without a tag is O).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .model import UNK
+from .model import MAX_TOKENS, UNK
+from .text import words as words_of
 
 Example = tuple  # (tokens: list[str], tags: list[str])
+OUTSIDE = "O"     # the tag of a word that is none of the task's
+
+# the article's two sentences: the beijing task trains on them, the page opens with the first
+ARTICLE_SENTENCES = ("arrive Beijing on November 2nd", "leave Beijing on November 2nd")
 
 
 @dataclass
@@ -34,6 +44,7 @@ class Task:
 
 # ---- beijing ------------------------------------------------------------------------------
 
+BEIJING_TAGS = [OUTSIDE, "destination", "departure"]
 DESTINATION_VERBS = ["arrive", "arrive in", "arrive at", "fly to", "land in", "head to", "reach",
                      "go to", "travel to", "get to", "return to", "leave for", "come to",
                      "drive to", "move to"]
@@ -159,7 +170,7 @@ def beijing(seed: int = 0, n_train: int = 3000, n_test: int = 600, unk_rate: flo
         # now and then a city reads as <unk>: the verb, not the name, must decide its tag
         words = [UNK if t != "O" and rng.random() < unk_rate else w for w, t in zip(words, tags)]
         train.append((words, tags))
-    for s in ("arrive Beijing on November 2nd", "leave Beijing on November 2nd"):  # the article's
+    for s in ARTICLE_SENTENCES:
         words = s.split()
         train.append((words, ["O", "destination" if words[0] == "arrive" else "departure", "O", "O", "O"]))
     vocab = [UNK] + sorted({w.lower() for words, _ in train for w in words} - {UNK})
@@ -171,7 +182,7 @@ def beijing(seed: int = 0, n_train: int = 3000, n_test: int = 600, unk_rate: flo
         description="Tags each word of a travel sentence: O, destination or departure. "
                     "\"arrive Beijing\" makes Beijing the destination, \"leave Beijing\" the "
                     "departure: the LSTM must remember the verb until the city comes.",
-        tags=["O", "destination", "departure"], vocab=vocab, train=train, test=test,
+        tags=list(BEIJING_TAGS), vocab=vocab, train=train, test=test,
         input_size=12, hidden_size=12,
         settings={"seed": seed, "n_train": n_train, "n_test": n_test, "unk_rate": unk_rate,
                   "held_out_cities": HELD_OUT_CITIES})
@@ -181,6 +192,7 @@ def beijing(seed: int = 0, n_train: int = 3000, n_test: int = 600, unk_rate: flo
 
 MARKERS = ["A", "B"]
 DISTRACTORS = ["x", "y", "z", "w", "u", "v"]
+MEMORY_TAGS = [OUTSIDE] + MARKERS
 
 
 def memory(seed: int = 0, n_train: int = 2000, n_test: int = 400, min_len: int = 20,
@@ -205,17 +217,67 @@ def memory(seed: int = 0, n_train: int = 2000, n_test: int = 400, min_len: int =
         description=f"A marker (A or B), then {min_len}-{max_len} distractor letters, then '?': "
                     "the tag of '?' is the marker. One memory cell holds it, its forget gate "
                     "staying near 1 the whole way.",
-        tags=["O"] + MARKERS, vocab=[UNK] + MARKERS + DISTRACTORS + ["?"],
+        tags=list(MEMORY_TAGS), vocab=[UNK] + MARKERS + DISTRACTORS + ["?"],
         train=train, test=test, input_size=4, hidden_size=4,
         settings={"seed": seed, "n_train": n_train, "n_test": n_test,
                   "min_len": min_len, "max_len": max_len, "train_min_len": train_min_len,
                   "key_weight": key_weight, "curriculum_steps": curriculum_steps})
 
 
+# ---- mine: hand-tagged sentences --------------------------------------------------------
+
+_TAG = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+def parse_tagged(text: str) -> tuple[list[str], list[str]]:
+    """"arrive Beijing/destination on November 2nd" -> (words, tags); untagged words are O.
+
+    A token word/tag is tagged when the part after the last "/" looks like a tag name (a letter,
+    then letters, digits, _ or -); "24/7" stays one word. Raises ValueError for the user.
+    """
+    words, tags = [], []
+    for tok in words_of(str(text))[0]:  # the words a trace would read (pysim/text.py)
+        word, sep, tag = tok.rpartition("/")
+        if sep and word and _TAG.match(tag):
+            words.append(word)
+            tags.append(tag)
+        else:
+            words.append(tok)
+            tags.append(OUTSIDE)
+    if not words:
+        raise ValueError("Type a sentence to add, e.g. arrive Beijing/destination on November 2nd.")
+    if len(words) > MAX_TOKENS:
+        raise ValueError(f"A training sentence can have at most {MAX_TOKENS} words.")
+    return words, tags
+
+
+def format_tagged(words, tags) -> str:
+    return " ".join(w if t == OUTSIDE else f"{w}/{t}" for w, t in zip(words, tags))
+
+
+def mine(sentences) -> Task:
+    """A task of the page's hand-tagged sentences alone, trained and tested on them: tags O plus
+    the ones they use (sorted), vocabulary <unk> plus their words (lower-cased)."""
+    examples = [(list(w), list(t)) for w, t in sentences]
+    used = sorted({t for _, ts in examples for t in ts} - {OUTSIDE})
+    vocab = [UNK] + sorted({w.lower() for ws, _ in examples for w in ws} - {UNK.lower()})
+    return Task(name="mine", description="your hand-tagged sentences", tags=[OUTSIDE] + used,
+                vocab=vocab, train=examples, test=examples, input_size=8, hidden_size=8,
+                settings={"sentences": len(examples)})
+
+
 TASKS = {"beijing": beijing, "memory": memory}
+TAGS = {"beijing": BEIJING_TAGS, "memory": MEMORY_TAGS}
 
 
 def make(name: str, seed: int = 0, **kw) -> Task:
     if name not in TASKS:
         raise ValueError(f"unknown task {name!r}: choose one of {', '.join(TASKS)}")
     return TASKS[name](seed=seed, **kw)
+
+
+def tags(name: str) -> list[str]:
+    """A generated task's tags (a new list), without generating its corpus."""
+    if name not in TAGS:
+        raise ValueError(f"unknown task {name!r}: choose one of {', '.join(TAGS)}")
+    return list(TAGS[name])

@@ -1,4 +1,5 @@
-"""Text as typed -> the words pysim reads, and a notice for whatever was cleaned away.
+"""Text as typed -> the words pysim reads, and a notice for whatever was cleaned away; for a
+model that reads vectors, not words, the fixed vector each word is fed as (word_vectors).
 
 What a user would expect, and what pysim does:
 
@@ -16,8 +17,12 @@ What a user would expect, and what pysim does:
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+import zlib
+
+import numpy as np
 
 from .model import tokenize
 
@@ -47,3 +52,20 @@ def words(text: str) -> tuple[list[str], list[str]]:
         notices.append(f"Ignored {_plural(len(tokens) - len(visible), 'word')} made only of "
                        f"invisible characters.")
     return visible, notices
+
+
+def word_vectors(tokens: list[str], width: int) -> np.ndarray:  # (T, width)
+    """Fixed pseudo-random vectors for words, for models that take vectors, not words.
+
+    Each word always gets the same vector (seeded by its CRC-32), so traces are reproducible.
+    """
+    return np.stack([_word_vector(w, width) for w in tokens]) if tokens else np.zeros((0, width))
+
+
+# a retrace meets the same words again, and a generator per word costs ~10 us (more in
+# Pyodide): keep the vectors of about one text's worth of words (MAX_TOKENS)
+@functools.lru_cache(maxsize=1024)
+def _word_vector(word: str, width: int) -> np.ndarray:
+    vector = np.random.default_rng(zlib.crc32(word.encode("utf-8"))).standard_normal(width)
+    vector.flags.writeable = False  # shared between calls
+    return vector

@@ -38,8 +38,9 @@ def npz_bytes(*positional, **arrays):
 def test_round_trip_path_bytes_filelike(tmp_path):
     m = word_model()
     p = tmp_path / "m.npz"
-    m.save(p)
-    pysim.save(m, tmp_path / "m2.npz")
+    pysim.save(m, p)
+    with open(tmp_path / "m2.npz", "wb") as fh:  # a binary file too
+        pysim.save(m, fh)
     for src in (p, str(p), p.read_bytes(), io.BytesIO(p.read_bytes()), tmp_path / "m2.npz",
                 bytearray(to_bytes(m))):
         m2 = load(src)

@@ -1,12 +1,13 @@
 """The page's feature back end: io.load_any (PyTorch or Keras names), pysim.live (training in
-chunks, hand-tagged sentences, divergence, gradient flow) and the Session methods over them."""
+chunks, hand-tagged sentences, divergence), the gradient flow (traces.flow_text) and the Session
+methods over them."""
 import io
 import json
 
 import numpy as np
 import pytest
 
-from pysim import api, live, presets, rnn
+from pysim import api, live, presets, rnn, tasks
 from pysim.io import (ModelFileError, example_text, is_keras, load_any, read_npz, state_dict,
                       to_bytes)
 from pysim.model import UNK, Config, Model
@@ -140,13 +141,13 @@ def test_load_any_refuses_garbage():
 # ---- hand-tagged sentences --------------------------------------------------------------
 
 def test_parse_tagged():
-    assert live.parse_tagged("arrive Beijing/destination on November 2nd") == (
+    assert tasks.parse_tagged("arrive Beijing/destination on November 2nd") == (
         ["arrive", "Beijing", "on", "November", "2nd"], ["O", "destination", "O", "O", "O"])
-    assert live.parse_tagged("open 24/7 a/b/X") == (["open", "24/7", "a/b"], ["O", "O", "X"])
-    assert live.format_tagged(*live.parse_tagged("go to Paris/destination")) == \
+    assert tasks.parse_tagged("open 24/7 a/b/X") == (["open", "24/7", "a/b"], ["O", "O", "X"])
+    assert tasks.format_tagged(*tasks.parse_tagged("go to Paris/destination")) == \
         "go to Paris/destination"
     with pytest.raises(ValueError, match="Type a sentence"):
-        live.parse_tagged("   ")
+        tasks.parse_tagged("   ")
 
 
 # ---- training through the Session ---------------------------------------------------------
@@ -284,12 +285,12 @@ def test_gradient_flow_is_rnn_compare():
 
 def test_gradient_flow_for_vector_models_and_models_without_head():
     vec = Model.random(Config(5, 3, 1, vocab=None, tags=["O", "X"]), seed=2)
-    out = live.gradient_flow(vec, "any words at all")
+    out = api.flow_text(vec, "any words at all")
     x = api.word_vectors("any words at all".split(), 5)
     lstm, plain = rnn.compare(vec, x)
     np.testing.assert_array_equal(out["lstm"], lstm)
     with pytest.raises(ValueError, match="no softmax head"):
-        live.gradient_flow(Model.random(Config(5, 3, 1), seed=2), "a b")
+        api.flow_text(Model.random(Config(5, 3, 1), seed=2), "a b")
 
 
 def test_a_new_session_restores_a_model_under_its_old_name():

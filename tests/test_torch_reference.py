@@ -246,7 +246,7 @@ def test_live_to_pytorch_rebuilds_the_module(tmp_path):
             (3, 4, 1, ["<UNK>"] + mt.WORDS, mt.TAGS), (5, 2, 3, ["[UNK]"] + mt.WORDS, ["a", "b"]),
             (2, 6, 2, ["<unk>"] + mt.WORDS, None), (4, 3, 2, None, mt.TAGS)]):
         m = Model.random(Config(D, H, L, vocab=vocab, tags=tags), seed=k)
-        m.save(tmp_path / f"m{k}.npz")
+        pysim.save(m, tmp_path / f"m{k}.npz")
         tm, meta = back.load_pysim(tmp_path / f"m{k}.npz")
         with torch.no_grad():
             if vocab:

@@ -206,7 +206,7 @@ def test_cli_trace_table_and_vectors(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "forget gate f" in out and "-> A" in out
     m = Model.random(Config(input_size=2, hidden_size=3), seed=0)
-    m.save(tmp_path / "v.npz")
+    pysim.save(m, tmp_path / "v.npz")
     np.save(tmp_path / "x.npy", np.ones((4, 2)))
     assert main(["trace", "--model", str(tmp_path / "v.npz"), "--inputs", str(tmp_path / "x.npy"), "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
