@@ -35,8 +35,12 @@ import numpy as np
 
 
 def sigmoid(z):
-    # = 1 / (1 + e^-z) through tanh: no exp, so nothing overflows for any z, and no branches
-    return 0.5 * np.tanh(0.5 * z) + 0.5
+    """1 / (1 + e^-z), computed as 0.5 * tanh(0.5 * z) + 0.5: no exp, so nothing overflows for
+    any z, and no branches (in place after the tanh: fewer temporary arrays, the same values)."""
+    s = np.tanh(0.5 * z)
+    s *= 0.5
+    s += 0.5
+    return s
 
 
 def step(W_h, zx_t, h_prev, c_prev, clamp=None):
@@ -64,15 +68,19 @@ def step(W_h, zx_t, h_prev, c_prev, clamp=None):
 
 @dataclass
 class Forward:
-    """What forward() computed, for backward(): every layer, sequence, step and unit."""
+    """What forward() computed, for backward(): every layer, step, sequence and unit (time-major,
+    so that step t of a layer is one contiguous (B, H) block)."""
     x: np.ndarray            # (B, T, D) the input vectors
-    f: np.ndarray            # (L, B, T, H) forget gate
-    i: np.ndarray            # (L, B, T, H) input gate
-    g: np.ndarray            # (L, B, T, H) candidate C~
-    o: np.ndarray            # (L, B, T, H) output gate
-    c: np.ndarray            # (L, B, T + 1, H) memory cell; [:, :, 0] is C_{-1} (c0)
-    h: np.ndarray            # (L, B, T + 1, H) output; [:, :, 0] is h_{-1} (h0)
+    f: np.ndarray            # (L, T, B, H) forget gate
+    i: np.ndarray            # (L, T, B, H) input gate
+    g: np.ndarray            # (L, T, B, H) candidate C~
+    o: np.ndarray            # (L, T, B, H) output gate
+    c: np.ndarray            # (L, T + 1, B, H) memory cell; c[:, 0] is C_{-1} (c0)
+    h: np.ndarray            # (L, T + 1, B, H) output; h[:, 0] is h_{-1} (h0)
     logits: np.ndarray | None = None  # (B, T, K) when the model has a head
+
+    def layer_output(self, l: int):  # (B, T, H) h_0 .. h_{T-1} of layer l, batch-major
+        return np.ascontiguousarray(self.h[l, 1:].transpose(1, 0, 2))
 
 
 def forward(model, x, h0=None, c0=None, clamps=None) -> Forward:
@@ -80,24 +88,25 @@ def forward(model, x, h0=None, c0=None, clamps=None) -> Forward:
     by default); clamps: a list of pysim.model.Clamp, applied to every sequence."""
     L, (B, T, _) = len(model.layers), x.shape
     H = model.layers[0].W.shape[0] // 4
-    f, i, g, o = (np.empty((L, B, T, H)) for _ in range(4))
-    c, h = np.empty((L, B, T + 1, H)), np.empty((L, B, T + 1, H))
-    c[:, :, 0] = 0.0 if c0 is None else c0
-    h[:, :, 0] = 0.0 if h0 is None else h0
+    f, i, g, o = (np.empty((L, T, B, H)) for _ in range(4))
+    c, h = np.empty((L, T + 1, B, H)), np.empty((L, T + 1, B, H))
+    c[:, 0] = 0.0 if c0 is None else c0
+    h[:, 0] = 0.0 if h0 is None else h0
     masks = Clamps(clamps, L, T, H) if clamps else None
     inp = x                                                  # (B, T, D) input of this layer
     for l, layer in enumerate(model.layers):
         W_h, W_x = layer.W[:, :H], layer.W[:, H:]            # (4H, H), (4H, D)
         zx = inp @ W_x.T + layer.b                           # (B, T, 4H) W_x . x_t + b, all t
+        f_l, i_l, g_l, o_l, c_l, h_l = f[l], i[l], g[l], o[l], c[l], h[l]  # row t: step t
         for t in range(T):
             clamp = masks.at(l, t) if masks else None
-            (f[l, :, t], i[l, :, t], g[l, :, t], o[l, :, t], c[l, :, t + 1],
-             h[l, :, t + 1]) = step(W_h, zx[:, t], h[l, :, t], c[l, :, t], clamp)
-        inp = h[l, :, 1:]                                    # (B, T, H) feeds the next layer
-    logits = None
+            f_l[t], i_l[t], g_l[t], o_l[t], c_l[t + 1], h_l[t + 1] = step(
+                W_h, zx[:, t], h_l[t], c_l[t], clamp)
+        inp = h_l[1:].transpose(1, 0, 2)                     # (B, T, H) feeds the next layer
+    fw = Forward(x=x, f=f, i=i, g=g, o=o, c=c, h=h)
     if model.head_W is not None:
-        logits = inp @ model.head_W.T + model.head_b         # (B, T, K)
-    return Forward(x=x, f=f, i=i, g=g, o=o, c=c, h=h, logits=logits)
+        fw.logits = fw.layer_output(L - 1) @ model.head_W.T + model.head_b  # (B, T, K)
+    return fw
 
 
 def backward(model, fw: Forward, dlogits, ids=None):
@@ -105,26 +114,26 @@ def backward(model, fw: Forward, dlogits, ids=None):
 
     dlogits: (B, T, K) dL/dlogits; ids: (B, T) token ids, for the embedding's gradient.
     Returns (grads, dc): grads keyed by pysim names (Model.parameters: "embedding", "W_l",
-    "b_l", "head_W", "head_b"), and dc (L, B, T, H) = dL/dC_t, the total derivative of the loss
+    "b_l", "head_W", "head_b"), and dc (L, T, B, H) = dL/dC_t, the total derivative of the loss
     with respect to each memory cell.
     """
-    L, B, T, H = fw.f.shape
-    top = fw.h[-1, :, 1:]                                    # (B, T, H)
+    L, T, B, H = fw.f.shape
+    top = fw.layer_output(L - 1)                             # (B, T, H)
     grads = {"head_W": np.einsum("btk,bth->kh", dlogits, top),  # logits = h head_W^T + head_b
              "head_b": dlogits.sum(axis=(0, 1))}
     dh_out = dlogits @ model.head_W                          # (B, T, H) dL/dh_t via the head
-    dc = np.empty((L, B, T, H))
+    dc = np.empty((L, T, B, H))
     for l in reversed(range(L)):
         layer = model.layers[l]
         W_h, W_x = layer.W[:, :H], layer.W[:, H:]            # (4H, H), (4H, D)
-        inp = fw.x if l == 0 else fw.h[l - 1, :, 1:]         # (B, T, D) this layer's input
+        inp = fw.x if l == 0 else fw.layer_output(l - 1)     # (B, T, D) this layer's input
+        f_l, i_l, g_l, o_l, c_l = fw.f[l], fw.i[l], fw.g[l], fw.o[l], fw.c[l]
         dz = np.empty((B, T, 4 * H))                         # (B, T, 4H) dL/dz [f | i | g | o]
         dhidden_next = np.zeros((B, H))                      # dL/dh_t through step t+1
         dcell_next = np.zeros((B, H))                        # dL/dC_t through step t+1
         for t in reversed(range(T)):
-            forget_gate, input_gate = fw.f[l, :, t], fw.i[l, :, t]
-            candidate, output_gate = fw.g[l, :, t], fw.o[l, :, t]
-            c_prev, tanh_c = fw.c[l, :, t], np.tanh(fw.c[l, :, t + 1])
+            forget_gate, input_gate, candidate, output_gate = f_l[t], i_l[t], g_l[t], o_l[t]
+            c_prev, tanh_c = c_l[t], np.tanh(c_l[t + 1])
             dhidden = dh_out[:, t] + dhidden_next            # h_t feeds the output and step t+1
             doutput_gate = dhidden * tanh_c                  # h_t = o_t * tanh(C_t)
             dcell = dcell_next + dhidden * output_gate * (1.0 - tanh_c ** 2)
@@ -137,8 +146,9 @@ def backward(model, fw: Forward, dlogits, ids=None):
             dz[:, t, 2 * H:3 * H] = dcandidate * (1.0 - candidate ** 2)              # tanh' = 1 - tanh^2
             dz[:, t, 3 * H:4 * H] = doutput_gate * output_gate * (1.0 - output_gate)
             dhidden_next = dz[:, t] @ W_h                    # z_t = W_h h_{t-1} + W_x x_t + b
-            dc[l, :, t] = dcell
-        hx = np.concatenate([fw.h[l, :, :-1], inp], axis=2)  # (B, T, H + D) [h_{t-1} | x_t]
+            dc[l, t] = dcell
+        h_prev = fw.h[l, :-1].transpose(1, 0, 2)             # (B, T, H) h_{t-1}
+        hx = np.concatenate([h_prev, inp], axis=2)           # (B, T, H + D) [h_{t-1} | x_t]
         grads[f"W_{l}"] = dz.reshape(B * T, 4 * H).T @ hx.reshape(B * T, -1)  # (4H, H + D)
         grads[f"b_{l}"] = dz.sum(axis=(0, 1))                # (4H,)
         dh_out = dz @ W_x                                    # (B, T, D) dL/dh of the layer below

@@ -253,8 +253,9 @@ class Model:
         if fast:
             f, i, g, o, c, h = self._fast_forward(x, h0, c0, clamps)
         else:
-            fw = lstm.forward(self, x[None], h0[:, None], c0[:, None], clamps)
-            f, i, g, o, c, h = (a[:, 0] for a in (fw.f, fw.i, fw.g, fw.o, fw.c[:, :, 1:], fw.h[:, :, 1:]))
+            fw = lstm.forward(self, x[None], h0[:, None], c0[:, None], clamps)  # a batch of one
+            f, i, g, o, c, h = (a[:, -T:, 0] if T else a[:, :0, 0]
+                                for a in (fw.f, fw.i, fw.g, fw.o, fw.c, fw.h))  # (L, T, H)
         logits = probs = None
         if self.head_W is not None:
             logits = h[-1] @ self.head_W.T + self.head_b  # (T, K)
@@ -417,4 +418,4 @@ def gradient_flow(model: Model, inputs, target=None):
     dlogits[0, -1] = p[-1]
     dlogits[0, -1, y] -= 1.0
     _, dc = lstm.backward(model, fw, dlogits)
-    return np.linalg.norm(dc[:, 0], axis=-1)                 # (L, T)
+    return np.linalg.norm(dc[:, :, 0], axis=-1)              # (L, T)

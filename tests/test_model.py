@@ -242,9 +242,9 @@ def test_gradient_flow_matches_finite_difference_in_c():
     d = np.zeros((1,) + probs.shape)
     d[0, -1] = probs[-1]
     d[0, -1, y] -= 1
-    _, dc = lstm.backward(m, fw, d)                          # (L, B, T, H)
+    _, dc = lstm.backward(m, fw, d)                          # (L, T, B, H)
     np.testing.assert_allclose(num, dc[0, 0, 0] * fw.f[0, 0, 0], rtol=1e-6, atol=1e-10)
-    assert np.allclose(np.linalg.norm(dc[0, 0], axis=-1), norms[0])
+    assert np.allclose(np.linalg.norm(dc[0, :, 0], axis=-1), norms[0])
 
 
 def test_rnn_gradient_flow_shapes():
