@@ -1,21 +1,22 @@
-"""The LSTM itself: parameters, the forward pass and its full trace.
+"""The LSTM model: parameters, words -> vectors, and the forward pass with its full trace.
 
-Equations (the article's, on the concatenation [h_{t-1}, x_t]):
+The equations (the article's, one line each) are pysim.lstm.step; the forward pass and backprop
+through time that training and the gradients run on are pysim.lstm.forward / backward.
+Model.trace is their fast twin for one sequence, what the page runs at every keystroke: the four
+gate pre-activations are one product [W | b] . [h_{t-1}, x_t, 1] per step with the rows of
+[W | b] pre-scaled, so that one tanh gives all four gates (gate_scale):
 
-    f_t = sigma(W_f . [h_{t-1}, x_t] + b_f)      forget gate: how much of C_{t-1} is kept
-    i_t = sigma(W_i . [h_{t-1}, x_t] + b_i)      input gate: how much of the candidate enters
-    g_t = tanh (W_g . [h_{t-1}, x_t] + b_g)      candidate C~_t
-    C_t = f_t * C_{t-1} + i_t * g_t              memory cell
-    o_t = sigma(W_o . [h_{t-1}, x_t] + b_o)      output gate: how much of the memory is output
-    h_t = o_t * tanh(C_t)                        output
+    sigma(z) = 0.5 * tanh(0.5 * z) + 0.5   (f, i, o)      tanh(z) = 1.0 * tanh(1.0 * z) + 0.0   (g)
+
+Model.trace(fast=False) runs pysim.lstm.forward (a batch of one) instead; the tests check the
+twins against each other on every shape they use (pysim.lstm says how).
 
 Inside pysim the four gate blocks are stacked in the article's order (f, i, g, o):
 W is (4H, H + D) with rows [W_f; W_i; W_g; W_o] and columns [h part | x part].
 The file format (pysim.io) converts to PyTorch's (i, f, g, o) order at the boundary.
-
-Backprop through time (Model.backward, Model.loss_and_grads) mirrors the forward line by line,
-from the last step back; a gradient is its forward name with a d (dW, db, dc, dh).
-gradient_flow() gives ||dL_T/dC_t|| for the page's "how far back does the loss reach" view.
+Model.loss_and_grads gives the loss and its gradients (pysim.lstm.backward, a gradient being
+its forward name with a d); gradient_flow() gives ||dL_T/dC_t|| for the page's "how far back
+does the loss reach" view.
 
 No I/O here (pysim.io reads and writes the file: pysim.load, pysim.save): this module
 imports nothing of pysim and runs unchanged in CPython and in Pyodide.
@@ -27,6 +28,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import lstm
+from .lstm import sigmoid  # noqa: F401 (gate_scale folds it; pysim.sigmoid)
+
 GATES = ("f", "i", "g", "o")  # the article's order; row blocks of W
 UNK = "<unk>"  # pysim's own unknown-word token (its presets and training vocabularies)
 UNK_TOKENS = (UNK, "<UNK>", "[UNK]", "<oov>", "<OOV>")  # recognised in a vocabulary, in this order
@@ -36,14 +40,10 @@ MAX_TOKENS = 1000  # longer texts are cut here (the page and the CLI say so)
 EINSUM_MATVEC_SIZE = 3000 if sys.platform == "emscripten" else None
 
 
-def sigmoid(z):
-    # = 1 / (1 + e^-z) through tanh: no exp, so nothing overflows for any z, and no branches
-    return 0.5 * np.tanh(0.5 * z) + 0.5
-
-
 def gate_scale(H: int):
     """(4H,) scale and shift with which one tanh gives all four gates [f | i | g | o]:
-    scale * tanh(scale * z) + shift is sigmoid(z) (as above) for f, i, o and tanh(z) for g."""
+    scale * tanh(scale * z) + shift is sigmoid(z) (pysim.lstm.sigmoid) for f, i, o and tanh(z)
+    for g."""
     scale = np.repeat([0.5, 0.5, 1.0, 0.5], H)
     shift = np.repeat([0.5, 0.5, 0.0, 0.5], H)
     return scale, shift
@@ -138,7 +138,6 @@ class Trace:
     o: np.ndarray              # (L, T, H) output gate
     c: np.ndarray              # (L, T, H) memory cell C
     h: np.ndarray              # (L, T, H) output h
-    z: np.ndarray              # (L, T, 4H) pre-activations [z_f | z_i | z_g | z_o]
     h0: np.ndarray             # (L, H) state before step 0
     c0: np.ndarray             # (L, H)
     logits: np.ndarray | None = None  # (T, K)
@@ -217,43 +216,64 @@ class Model:
         return np.array(ids, dtype=np.int64), np.array(unknown, dtype=bool)
 
     # ---- forward ----------------------------------------------------------
-    def trace(self, inputs, h0=None, c0=None, clamps=None) -> Trace:
-        """Run the LSTM over a sequence and keep every intermediate value.
-
-        inputs: a string, a list of tokens, or an array of vectors (T, D).
-        h0, c0: (L, H) initial state (zeros by default).
-        clamps: optional list of Clamp overriding gate values (the trace is recomputed with them).
-        """
+    def embed(self, inputs):
+        """(tokens, unknown (T,) bool, x (T, D)) for a string, a list of tokens, or (T, D) vectors."""
         cfg = self.config
-        L, H = cfg.num_layers, cfg.hidden_size
         if isinstance(inputs, str):
             inputs = tokenize(inputs)
         if isinstance(inputs, np.ndarray):
             x = np.asarray(inputs, dtype=np.float64)
             if x.ndim != 2 or x.shape[1] != cfg.input_size:
                 raise ValueError(f"input vectors must be (T, {cfg.input_size}), got {x.shape}")
-            tokens = [f"x{t}" for t in range(x.shape[0])]
-            unknown = np.zeros(x.shape[0], dtype=bool)
-        else:
-            tokens = list(inputs)
-            ids, unknown = self.encode(tokens)
-            x = self.embedding[ids] if len(ids) else np.zeros((0, cfg.input_size))
+            return [f"x{t}" for t in range(x.shape[0])], np.zeros(x.shape[0], dtype=bool), x
+        tokens = list(inputs)
+        ids, unknown = self.encode(tokens)
+        x = self.embedding[ids] if len(ids) else np.zeros((0, cfg.input_size))
+        return tokens, unknown, x
+
+    def trace(self, inputs, h0=None, c0=None, clamps=None, fast: bool = True) -> Trace:
+        """Run the LSTM over a sequence and keep every intermediate value.
+
+        inputs: a string, a list of tokens, or an array of vectors (T, D).
+        h0, c0: (L, H) initial state (zeros by default).
+        clamps: optional list of Clamp overriding gate values (the trace is recomputed with them).
+        fast: False runs the article's equations line by line (pysim.lstm.forward, a batch of
+        one) instead of their fast twin below: the same values to 1e-12, a few times slower.
+        """
+        cfg = self.config
+        L, H = cfg.num_layers, cfg.hidden_size
+        tokens, unknown, x = self.embed(inputs)
         T = x.shape[0]
         h0 = np.zeros((L, H)) if h0 is None else np.asarray(h0, dtype=np.float64)
         c0 = np.zeros((L, H)) if c0 is None else np.asarray(c0, dtype=np.float64)
+        if fast:
+            f, i, g, o, c, h = self._fast_forward(x, h0, c0, clamps)
+        else:
+            fw = lstm.forward(self, x[None], h0[:, None], c0[:, None], clamps)  # a batch of one
+            f, i, g, o, c, h = (a[:, -T:, 0] if T else a[:, :0, 0]
+                                for a in (fw.f, fw.i, fw.g, fw.o, fw.c, fw.h))  # (L, T, H)
+        logits = probs = None
+        if self.head_W is not None:
+            logits = h[-1] @ self.head_W.T + self.head_b  # (T, K)
+            probs = softmax(logits) if T else np.zeros((0, len(self.head_b)))
+        return Trace(tokens=tokens, unknown=unknown, x=x, f=f, i=i, g=g, o=o, c=c, h=h,
+                     h0=h0, c0=c0, logits=logits, probs=probs, clamps=list(clamps or []))
 
-        z = np.empty((L, T, 4 * H))
+    def _fast_forward(self, x, h0, c0, clamps):
+        """pysim.lstm.forward for one sequence x (T, D), fast: (L, T, H) f, i, g, o, C, h.
+
+        One step at a time, so a trace split over several calls is bit-identical. Row t of hx1
+        is [h_{t-1}, x_t, 1], so z_t = [W | b] . hx1[t] is one product, and h_t is written
+        straight into row t + 1. The rows of [W | b] are multiplied by `scale` (exact: 1/2 or
+        1), so the product is scale * z_t, and one tanh of it gives all four gates (gate_scale).
+        """
+        L, H, T = self.config.num_layers, self.config.hidden_size, x.shape[0]
         gates = np.empty((L, T, 4 * H))                  # [f | i | g | o] after activation
         c, h = np.empty((L, T, H)), np.empty((L, T, H))
         scale, shift = gate_scale(H)
-        clamp_masks = _clamp_masks(clamps, L, T, H)
+        masks = lstm.Clamps(clamps, L, T, H) if clamps else None
         inp = x  # (T, D) input of the current layer
         for l, layer in enumerate(self.layers):
-            # One step at a time, so a trace split over several calls is bit-identical.
-            # Row t of hx1 is [h_{t-1}, x_t, 1], so z_t = [W | b] . hx1[t] is one product, and
-            # h_t is written straight into row t + 1. The rows of [W | b] are multiplied by
-            # `scale` (exact: 1/2 or 1), so the product is scale * z_t, and one tanh of it
-            # gives all four gates (see gate_scale).
             Wb = np.concatenate([layer.W, layer.b[:, None]], axis=1)  # (4H, H + D + 1)
             Wb *= scale[:, None]  # in place: a new (4H, H + D + 1) array costs page faults
             hx1 = np.empty((T + 1, Wb.shape[1]))         # (T + 1, H + D + 1)
@@ -263,37 +283,28 @@ class Model:
             use_einsum = EINSUM_MATVEC_SIZE is not None and Wb.size >= EINSUM_MATVEC_SIZE
             c_prev = c0[l]
             f_l, i_l, g_l, o_l = (gates[l, :, k * H:(k + 1) * H] for k in range(4))  # (T, H) views
-            steps = zip(hx1, z[l], gates[l], f_l, i_l, g_l, o_l, c[l], hx1[1:, :H])  # row t: step t
-            for t, (hx_t, z_t, a_t, f_t, i_t, g_t, o_t, c_t, h_t) in enumerate(steps):
+            steps = zip(hx1, gates[l], f_l, i_l, g_l, o_l, c[l], hx1[1:, :H])  # row t: step t
+            for t, (hx_t, a_t, f_t, i_t, g_t, o_t, c_t, h_t) in enumerate(steps):
                 if use_einsum:
-                    np.einsum("gk,k->g", Wb, hx_t, out=z_t)  # (4H,) scale * (W.[h_{t-1}, x_t] + b)
+                    np.einsum("gk,k->g", Wb, hx_t, out=a_t)  # (4H,) scale * (W.[h_{t-1}, x_t] + b)
                 else:
-                    np.matmul(Wb, hx_t, out=z_t)
-                np.tanh(z_t, out=a_t)
+                    np.matmul(Wb, hx_t, out=a_t)
+                np.tanh(a_t, out=a_t)
                 a_t *= scale
                 a_t += shift                             # f_t, i_t, g_t (C~), o_t: the gates
-                if clamp_masks is not None:
-                    _apply_clamps(clamp_masks, l, t, f_t, i_t, o_t)  # in place
+                if masks is not None:
+                    masks.at(l, t).gates(f_t, i_t, o_t)  # in place
                 np.multiply(f_t, c_prev, out=c_t)
                 c_t += i_t * g_t                         # memory cell
                 np.tanh(c_t, out=h_t)
                 h_t *= o_t                               # output
-                if clamp_masks is not None and clamp_masks["zero"][l, t].any():
-                    zero = clamp_masks["zero"][l, t]
-                    c_t[zero] = 0.0
-                    h_t[zero] = 0.0
+                if masks is not None:
+                    masks.at(l, t).silence(c_t, h_t)     # in place
                 c_prev = c_t
-            z[l] /= scale                                # (T, 4H) W.[h_{t-1}, x_t] + b, exactly
             h[l] = hx1[1:, :H]
             inp = h[l]                                   # (T, H) feeds the next layer
         f, i, g, o = (np.ascontiguousarray(gates[:, :, k * H:(k + 1) * H]) for k in range(4))
-        logits = probs = None
-        if self.head_W is not None:
-            logits = h[-1] @ self.head_W.T + self.head_b  # (T, K)
-            probs = softmax(logits) if T else np.zeros((0, len(self.head_b)))
-        return Trace(tokens=tokens, unknown=unknown, x=x, f=f, i=i, g=g, o=o, c=c, h=h, z=z,
-                     h0=h0, c0=c0, logits=logits, probs=probs, clamps=list(clamps or []))
-
+        return f, i, g, o, c, h
 
     # ---- tags ----------------------------------------------------------------
     def tag_ids(self, tags, T: int):
@@ -331,86 +342,25 @@ class Model:
             params["head_b"] = self.head_b
         return params
 
-    # ---- backward (backprop through time) -----------------------------------
+    # ---- loss and gradients ------------------------------------------------------
     def loss_and_grads(self, inputs, tags):
-        """Mean per-token cross-entropy of the tags, and its gradients.
+        """Mean per-token cross-entropy of the tags, and its gradients (pysim.lstm.backward).
 
         inputs: as for trace() (text, tokens or (T, D) vectors); tags: T tag names or indices.
         Returns (loss, grads) with grads keyed and laid out like the model file, i.e. like a
         PyTorch state_dict (lstm.weight_ih_l0, ... in PyTorch's (i, f, g, o) row order), so they
-        compare with torch autograd directly. pysim names: see backward().
+        compare with torch autograd directly. pysim names: Model.parameters().
         """
-        if isinstance(inputs, str):
-            inputs = tokenize(inputs)
-        tr = self.trace(inputs)
-        T = tr.T
+        tokens, _, x = self.embed(inputs)
+        T = x.shape[0]
         if T == 0:
             raise ValueError("cannot compute a loss over an empty sequence")
         y = self.tag_ids(tags, T)                            # (T,)
-        logp = log_softmax(tr.logits)                        # (T, K)
-        loss = -logp[np.arange(T), y].mean()
-        dlogits = tr.probs.copy()                            # d(-log p_y)/dlogits = p - onehot(y)
-        dlogits[np.arange(T), y] -= 1.0
-        dlogits /= T                                         # mean over tokens
-        ids = None if isinstance(inputs, np.ndarray) else self.encode(tr.tokens)[0]
-        grads, _ = self.backward(tr, dlogits, ids)
-        return float(loss), torch_names(grads, self.config.hidden_size, grads=True)
-
-    def backward(self, tr: Trace, dlogits, ids=None):
-        """Backprop through time, mirroring trace() line by line, from the top layer down.
-
-        dlogits: (T, K) dL/dlogits. ids: (T,) token ids, for the embedding's gradient.
-        Returns (grads, dc): grads keyed by pysim names (dembedding as "embedding", dW_l as
-        "W_l", db_l as "b_l", "head_W", "head_b"), and dc (L, T, H) = dL/dC_t (the total
-        derivative of the loss with respect to each memory cell).
-        """
-        if tr.clamps:
-            raise ValueError("backward() is for unclamped traces")
-        cfg = self.config
-        L, H, T = cfg.num_layers, cfg.hidden_size, tr.T
-        grads = {}
-        grads["head_W"] = dlogits.T @ tr.h[-1]               # (K, H)   logits = h W^T + b
-        grads["head_b"] = dlogits.sum(axis=0)                # (K,)
-        dh_out = dlogits @ self.head_W                       # (T, H) dL/dh_t via the head
-        dc_all = np.zeros((L, T, H))
-        for l in reversed(range(L)):
-            layer = self.layers[l]
-            W_h, W_x = layer.W[:, :H], layer.W[:, H:]        # (4H, H), (4H, D)
-            inp = tr.x if l == 0 else tr.h[l - 1]            # (T, D) this layer's input
-            h_prev = np.concatenate([tr.h0[l][None], tr.h[l, :-1]])  # (T, H) h_{t-1}
-            c_prev = np.concatenate([tr.c0[l][None], tr.c[l, :-1]])  # (T, H) C_{t-1}
-            dz = np.zeros((T, 4 * H))                        # (T, 4H) dL/dz [f | i | g | o]
-            dh_next = np.zeros(H)                            # dL/dh_t through step t+1
-            dc_next = np.zeros(H)                            # dL/dC_t through step t+1
-            for t in reversed(range(T)):
-                f_t, i_t, g_t, o_t = tr.f[l, t], tr.i[l, t], tr.g[l, t], tr.o[l, t]
-                tanh_c = np.tanh(tr.c[l, t])
-                dh = dh_out[t] + dh_next                     # h_t feeds the output and step t+1
-                do = dh * tanh_c                             # h_t = o_t * tanh(C_t)
-                dc = dc_next + dh * o_t * (1.0 - tanh_c ** 2)
-                df = dc * c_prev[t]                          # C_t = f_t * C_{t-1} + i_t * g_t
-                di = dc * g_t
-                dg = dc * i_t
-                dc_next = dc * f_t
-                dz[t, 0 * H:1 * H] = df * f_t * (1.0 - f_t)  # forget gate: sigma' = s (1 - s)
-                dz[t, 1 * H:2 * H] = di * i_t * (1.0 - i_t)  # input gate
-                dz[t, 2 * H:3 * H] = dg * (1.0 - g_t ** 2)   # candidate: tanh' = 1 - tanh^2
-                dz[t, 3 * H:4 * H] = do * o_t * (1.0 - o_t)  # output gate
-                dh_next = W_h.T @ dz[t]                      # z_t = W_h h_{t-1} + W_x x_t + b
-                dc_all[l, t] = dc
-            grads[f"W_{l}"] = dz.T @ np.concatenate([h_prev, inp], axis=1)  # (4H, H + D)
-            grads[f"b_{l}"] = dz.sum(axis=0)                 # (4H,)
-            dh_out = dz @ W_x                                # (T, D) dL/d(input) = dL/dh of layer below
-        if self.embedding is not None and ids is not None:
-            dembedding = np.zeros_like(self.embedding)       # (V, D)
-            np.add.at(dembedding, ids, dh_out)               # x_t = embedding[id_t]
-            grads["embedding"] = dembedding
-        return grads, dc_all
-
-
-def log_softmax(z):  # (T, K) -> (T, K)
-    z = z - z.max(axis=-1, keepdims=True)
-    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+        ids = None if self.embedding is None or isinstance(inputs, np.ndarray) else \
+            self.encode(tokens)[0]
+        loss, grads, _ = lstm.loss_and_grads(self, x[None], y[None], np.ones((1, T)),
+                                             None if ids is None else ids[None])
+        return loss, torch_names(grads, self.config.hidden_size, grads=True)
 
 
 def swap_fi(a, H: int):
@@ -452,43 +402,16 @@ def gradient_flow(model: Model, inputs, target=None):
     model's own prediction at the last step). Returns (L, T) norms, one row per layer.
     Compare with rnn.gradient_flow (a plain tanh RNN of the same size on the same inputs).
     """
-    if isinstance(inputs, str):
-        inputs = tokenize(inputs)
-    tr = model.trace(inputs)
-    T = tr.T
-    if T == 0:
+    _, _, x = model.embed(inputs)
+    if x.shape[0] == 0:
         raise ValueError("cannot compute a gradient over an empty sequence")
     if model.head_W is None:
         raise ValueError("this model has no softmax head, so it has no loss")
-    y = int(np.argmax(tr.probs[-1])) if target is None else int(model.tag_ids([target], 1)[0])
-    dlogits = np.zeros_like(tr.probs)                        # (T, K) zero: no loss before T
-    dlogits[-1] = tr.probs[-1]
-    dlogits[-1, y] -= 1.0
-    _, dc = model.backward(tr, dlogits)
-    return np.linalg.norm(dc, axis=-1)                       # (L, T)
-
-
-def _clamp_masks(clamps, L, T, H):
-    """Turn a list of clamps into per-gate (L, T, H) masks and values; None when no clamps."""
-    if not clamps:
-        return None
-    masks = {k: np.zeros((L, T, H), dtype=bool) for k in ("f", "i", "o", "zero")}
-    values = {k: np.zeros((L, T, H)) for k in ("f", "i", "o")}
-    for cl in clamps:
-        if not 0 <= cl.layer < L:
-            raise ValueError(f"clamp layer {cl.layer} does not exist (the model has {L})")
-        if cl.unit is not None and not 0 <= cl.unit < H:
-            raise ValueError(f"clamp unit {cl.unit} does not exist (layers have {H} units)")
-        sel = (slice(cl.layer, cl.layer + 1), slice(cl.t0, cl.t1 + 1),
-               slice(None) if cl.unit is None else slice(cl.unit, cl.unit + 1))
-        masks[cl.gate][sel] = True
-        if cl.gate != "zero":
-            values[cl.gate][sel] = cl.value
-    masks["values"] = values
-    return masks
-
-
-def _apply_clamps(m, l, t, f_t, i_t, o_t):
-    """Overwrite the clamped units of step t's gates, in place."""
-    for name, gate in (("f", f_t), ("i", i_t), ("o", o_t)):
-        np.copyto(gate, m["values"][name][l, t], where=m[name][l, t])
+    fw = lstm.forward(model, x[None])                        # a batch of one
+    p = softmax(fw.logits[0])                                # (T, K)
+    y = int(np.argmax(p[-1])) if target is None else int(model.tag_ids([target], 1)[0])
+    dlogits = np.zeros_like(fw.logits)                       # (1, T, K) zero: no loss before T
+    dlogits[0, -1] = p[-1]
+    dlogits[0, -1, y] -= 1.0
+    _, dc = lstm.backward(model, fw, dlogits)
+    return np.linalg.norm(dc[:, :, 0], axis=-1)              # (L, T)

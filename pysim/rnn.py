@@ -53,7 +53,7 @@ def compare(model: Model, inputs, target=None, seed: int = 0):
     if isinstance(inputs, str):
         inputs = tokenize(inputs)
     tr = model.trace(inputs)
-    lstm = lstm_flow(model, inputs, target)[-1]
     y = int(np.argmax(tr.probs[-1])) if target is None else int(model.tag_ids([target], 1)[0])
+    lstm = lstm_flow(model, inputs, y)[-1]
     rnn = gradient_flow(tr.x, model.config.hidden_size, len(model.head_b), seed=seed, target=y)
     return lstm, rnn

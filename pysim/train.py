@@ -1,9 +1,9 @@
 """Training: per-token cross-entropy, SGD or Adam, gradient-norm clipping. Pure numpy.
 
-Minibatches are padded to the longest sentence and masked, and run as one batched
-forward/backward (the same equations as Model.trace / Model.backward, on (B, ...) arrays;
-tests check the two agree). Padding sits at the end of a sequence, so it never changes the real
-steps, and its masked-out loss sends no gradient back.
+Minibatches are padded to the longest sentence and masked, and run through the one batched
+forward and backward (pysim.lstm.forward / backward, a batch of one being Model.loss_and_grads).
+Padding sits at the end of a sequence, so it never changes the real steps, and its masked-out
+loss sends no gradient back.
 
 Browser use (step by step):
     tr = Trainer(tasks.make("beijing"), optimizer="adam", lr=0.02, seed=0)
@@ -17,100 +17,19 @@ import time
 
 import numpy as np
 
-from .model import Config, Model, log_softmax
+from . import lstm
+from .lstm import log_softmax
+from .model import Config, Model
 from .tasks import Task, make
 
-# ---- batched forward / backward ----------------------------------------------------------
-
-
-def _sigmoid(z):
-    return 0.5 * np.tanh(0.5 * z) + 0.5  # = 1 / (1 + e^-z), and never overflows
-
-
-def batch_forward(model: Model, ids):
-    """ids (B, T) -> cache for batch_backward; logits (B, T, K)."""
-    H = model.config.hidden_size
-    B, T = ids.shape
-    x = model.embedding[ids]                                 # (B, T, D)
-    cache = {"ids": ids, "layers": []}
-    inp = x
-    for layer in model.layers:
-        W_h, W_x = layer.W[:, :H], layer.W[:, H:]            # (4H, H), (4H, D)
-        zx = inp @ W_x.T + layer.b                           # (B, T, 4H)
-        gates = np.empty((B, T, 4 * H))                      # [f | i | g | o] after activation
-        c = np.empty((B, T + 1, H))                          # c[:, t + 1] = C_t, c[:, 0] = C_{-1}
-        h = np.empty((B, T + 1, H))
-        c[:, 0] = 0.0
-        h[:, 0] = 0.0
-        for t in range(T):
-            z = zx[:, t] + h[:, t] @ W_h.T                   # (B, 4H)
-            a = _sigmoid(z)                                  # f, i, o gates (g fixed below)
-            a[:, 2 * H:3 * H] = np.tanh(z[:, 2 * H:3 * H])   # candidate C~
-            c[:, t + 1] = a[:, 0:H] * c[:, t] + a[:, H:2 * H] * a[:, 2 * H:3 * H]
-            h[:, t + 1] = a[:, 3 * H:] * np.tanh(c[:, t + 1])
-            gates[:, t] = a
-        cache["layers"].append((inp, gates, c, h))
-        inp = h[:, 1:]                                       # (B, T, H)
-    logits = inp @ model.head_W.T + model.head_b             # (B, T, K)
-    return logits, cache
-
-
-def batch_backward(model: Model, cache, dlogits):
-    """dlogits (B, T, K) -> gradients by pysim names (like Model.backward)."""
-    H = model.config.hidden_size
-    top = cache["layers"][-1][3][:, 1:]                      # (B, T, H)
-    grads = {"head_W": np.einsum("btk,bth->kh", dlogits, top),
-             "head_b": dlogits.sum(axis=(0, 1))}
-    dh_out = dlogits @ model.head_W                          # (B, T, H)
-    for l in reversed(range(len(model.layers))):
-        layer = model.layers[l]
-        W_h, W_x = layer.W[:, :H], layer.W[:, H:]
-        inp, gates, c, h = cache["layers"][l]
-        B, T = gates.shape[:2]
-        dz = np.empty((B, T, 4 * H))
-        dh_next = np.zeros((B, H))
-        dc_next = np.zeros((B, H))
-        for t in reversed(range(T)):
-            a = gates[:, t]
-            f_t, i_t, g_t, o_t = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-            tanh_c = np.tanh(c[:, t + 1])
-            dh = dh_out[:, t] + dh_next
-            do = dh * tanh_c                                 # h_t = o_t * tanh(C_t)
-            dc = dc_next + dh * o_t * (1.0 - tanh_c ** 2)
-            dc_next = dc * f_t                               # C_t = f_t * C_{t-1} + i_t * g_t
-            dz[:, t, 0:H] = dc * c[:, t] * f_t * (1.0 - f_t)
-            dz[:, t, H:2 * H] = dc * g_t * i_t * (1.0 - i_t)
-            dz[:, t, 2 * H:3 * H] = dc * i_t * (1.0 - g_t ** 2)
-            dz[:, t, 3 * H:] = do * o_t * (1.0 - o_t)
-            dh_next = dz[:, t] @ W_h
-        hx = np.concatenate([h[:, :-1], inp], axis=2)        # (B, T, H + D) [h_{t-1} | x_t]
-        grads[f"W_{l}"] = dz.reshape(B * T, 4 * H).T @ hx.reshape(B * T, -1)
-        grads[f"b_{l}"] = dz.sum(axis=(0, 1))
-        dh_out = dz @ W_x                                    # (B, T, D)
-    dembedding = np.zeros_like(model.embedding)
-    np.add.at(dembedding, cache["ids"].ravel(), dh_out.reshape(-1, dh_out.shape[-1]))
-    grads["embedding"] = dembedding
-    return grads
+# ---- the loss of a minibatch ---------------------------------------------------------------
 
 
 def batch_loss_and_grads(model: Model, ids, tags, mask):
-    """Mean cross-entropy over the real tokens of a padded batch, and its gradients.
-
-    ids, tags (B, T) int; mask (B, T): True/1 for real tokens, 0 for padding; a float mask
-    weighs tokens (the loss is then sum(w * CE) / sum(w)).
-    Returns (loss, grads by pysim names, predictions (B, T)).
-    """
-    logits, cache = batch_forward(model, ids)
-    mask = mask.astype(np.float64)
-    n = mask.sum()
-    logp = log_softmax(logits)                               # (B, T, K)
-    picked = np.take_along_axis(logp, tags[..., None], axis=2)[..., 0]
-    loss = -(picked * mask).sum() / n
-    dlogits = np.exp(logp)                                   # p - onehot(y), on real tokens only
-    np.put_along_axis(dlogits, tags[..., None],
-                      np.take_along_axis(dlogits, tags[..., None], axis=2) - 1.0, axis=2)
-    dlogits *= mask[..., None] / n
-    return float(loss), batch_backward(model, cache, dlogits), logits.argmax(axis=2)
+    """pysim.lstm.loss_and_grads for a padded batch of token ids (B, T): (loss, grads by pysim
+    names, predictions (B, T))."""
+    loss, grads, logits = lstm.loss_and_grads(model, model.embedding[ids], tags, mask, ids)
+    return loss, grads, logits.argmax(axis=2)
 
 
 # ---- optimizers ----------------------------------------------------------------------------
@@ -256,7 +175,7 @@ class Trainer:
         for s in range(0, len(ids), batch):
             T = int(lengths[s:s + batch].max())
             b_ids, b_tags, b_mask = ids[s:s + batch, :T], tags[s:s + batch, :T], mask[s:s + batch, :T]
-            logits, _ = batch_forward(self.model, b_ids)
+            logits = lstm.forward(self.model, self.model.embedding[b_ids]).logits  # (B, T, K)
             logp = log_softmax(logits)
             total_loss -= (np.take_along_axis(logp, b_tags[..., None], axis=2)[..., 0] * b_mask).sum()
             ok = (logits.argmax(axis=2) == b_tags) | ~b_mask

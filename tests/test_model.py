@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from pysim.model import UNK, Clamp, Config, Layer, Model, gradient_flow, swap_fi, torch_names
-from pysim import rnn
+from pysim import lstm, rnn
 
 
 def word_model(L=1, H=4, D=3, seed=0):
@@ -22,7 +22,6 @@ def test_shapes(L):
     tr = m.trace("arrive Beijing on November 2nd")
     for name in "figoch":
         assert getattr(tr, name).shape == (L, 5, 5), name
-    assert tr.z.shape == (L, 5, 20)
     assert tr.probs.shape == (5, 3)
     assert tr.x.shape == (5, 3)
     h, c = tr.final_state()
@@ -43,7 +42,8 @@ def sig(v):
     return 1.0 / (1.0 + math.exp(-v))
 
 
-def test_one_unit_two_steps_by_hand():
+@pytest.mark.parametrize("fast", [True, False])
+def test_one_unit_two_steps_by_hand(fast):
     # weights per gate: (w_h, w_x, b) for the concatenation [h_{t-1}, x_t]
     wf, wi, wg, wo = (0.5, -0.3, 0.1), (-0.7, 0.8, 0.2), (0.9, 0.4, -0.5), (0.3, -0.6, 0.05)
     xs = [1.5, -2.0]
@@ -60,7 +60,7 @@ def test_one_unit_two_steps_by_hand():
     W = np.array([[w[0], w[1]] for w in (wf, wi, wg, wo)])   # (4, 2) = (4H, H + D)
     b = np.array([w[2] for w in (wf, wi, wg, wo)])
     m = Model(Config(input_size=1, hidden_size=1), [Layer(W, b)])
-    tr = m.trace(np.array([[xs[0]], [xs[1]]]))
+    tr = m.trace(np.array([[xs[0]], [xs[1]]]), fast=fast)
     for t in range(2):
         got = [getattr(tr, n)[0, t, 0] for n in "figoch"]
         for name, e, g_ in zip("figoch", expect[t], got):
@@ -164,6 +164,12 @@ def loss_of(m, tokens, y):
     return -np.mean(np.log(tr.probs[np.arange(len(y)), y]))
 
 
+def grads_of(m, tokens, y):
+    """The mean loss over one sequence and its gradients by pysim names (a batch of one)."""
+    ids = m.encode(tokens)[0][None]                          # (1, T)
+    return lstm.loss_and_grads(m, m.embedding[ids], np.asarray(y)[None], np.ones(ids.shape), ids)[:2]
+
+
 @pytest.mark.parametrize("L", [1, 2])
 def test_finite_difference_gradients(L):
     m = word_model(L=L, H=3, D=2, seed=3)
@@ -171,11 +177,8 @@ def test_finite_difference_gradients(L):
     y = np.array([0, 1, 0, 0, 0, 0, 2])
     loss, _ = m.loss_and_grads(tokens, y)
     assert abs(loss - loss_of(m, tokens, y)) < 1e-12
-    tr = m.trace(tokens)
-    dlogits = tr.probs.copy()
-    dlogits[np.arange(len(y)), y] -= 1
-    dlogits /= len(y)
-    grads, _ = m.backward(tr, dlogits, m.encode(tokens)[0])
+    loss, grads = grads_of(m, tokens, y)
+    assert abs(loss - loss_of(m, tokens, y)) < 1e-12
     eps = 1e-6
     for name, p in m.parameters().items():
         num = np.zeros_like(p)
@@ -198,10 +201,7 @@ def test_grads_use_torch_names_and_order():
     loss, g = m.loss_and_grads(tokens, y)
     assert sorted(g) == sorted(["embedding.weight", "head.weight", "head.bias"] + [
         f"lstm.{w}_l{k}" for k in range(2) for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")])
-    tr = m.trace(tokens)
-    d = tr.probs.copy()
-    d[np.arange(5), y] -= 1
-    internal, _ = m.backward(tr, d / 5, m.encode(tokens)[0])
+    _, internal = grads_of(m, tokens, y)
     H = 3
     # PyTorch rows (i, f, g, o): the first block of weight_ih is pysim's input-gate block
     assert np.array_equal(g["lstm.weight_ih_l0"][:H], internal["W_0"][H:2 * H, H:])
@@ -230,7 +230,8 @@ def test_gradient_flow_matches_finite_difference_in_c():
     norms = gradient_flow(m, tokens, target="destination")
     assert norms.shape == (1, 5) and np.all(norms >= 0)
     # finite difference of L_T with respect to the initial cell gives dL/dC_{-1} = dL/dC_0 * f_0
-    tr = m.trace(tokens)
+    fw = lstm.forward(m, m.embedding[m.encode(tokens)[0]][None])  # a batch of one
+    probs = m.trace(tokens).probs
     y = 1
 
     def LT(c0):
@@ -238,12 +239,12 @@ def test_gradient_flow_matches_finite_difference_in_c():
     eps = 1e-6
     num = np.array([(LT(np.eye(3)[k][None] * eps) - LT(-np.eye(3)[k][None] * eps)) / (2 * eps)
                     for k in range(3)])
-    d = np.zeros_like(tr.probs)
-    d[-1] = tr.probs[-1]
-    d[-1, y] -= 1
-    _, dc = m.backward(tr, d)
-    np.testing.assert_allclose(num, dc[0, 0] * tr.f[0, 0], rtol=1e-6, atol=1e-10)
-    assert np.allclose(np.linalg.norm(dc[0], axis=-1), norms[0])
+    d = np.zeros((1,) + probs.shape)
+    d[0, -1] = probs[-1]
+    d[0, -1, y] -= 1
+    _, dc = lstm.backward(m, fw, d)                          # (L, T, B, H)
+    np.testing.assert_allclose(num, dc[0, 0, 0] * fw.f[0, 0, 0], rtol=1e-6, atol=1e-10)
+    assert np.allclose(np.linalg.norm(dc[0, :, 0], axis=-1), norms[0])
 
 
 def test_rnn_gradient_flow_shapes():
@@ -253,3 +254,62 @@ def test_rnn_gradient_flow_shapes():
     m = word_model(H=4, D=3)
     lstm, plain = rnn.compare(m, "arrive Beijing on November 2nd")
     assert lstm.shape == plain.shape == (5,)
+
+
+# ---- Model.trace is the fast twin of the article's equations (pysim.lstm) ---------------------
+
+def test_the_step_is_the_articles_equations():
+    """pysim.lstm.step against the equations written with the article's W_f, b_f, ... blocks."""
+    rng = np.random.default_rng(0)
+    layer = word_model(H=3, D=2, seed=6).layers[0]
+    H = layer.H
+    sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+    x, h_prev, c_prev = rng.standard_normal(2), rng.uniform(-1, 1, H), rng.standard_normal(H)
+    hx = np.concatenate([h_prev, x])                                       # [h_{t-1}, x_t]
+    b_f, b_i, b_g, b_o = np.split(layer.b, 4)
+    f = sig(layer.W_f @ hx + b_f)
+    i = sig(layer.W_i @ hx + b_i)
+    g = np.tanh(layer.W_g @ hx + b_g)
+    o = sig(layer.W_o @ hx + b_o)
+    c = f * c_prev + i * g
+    h = o * np.tanh(c)
+    zx = layer.W[:, H:] @ x + layer.b                                      # W_x . x_t + b
+    got = lstm.step(layer.W[:, :H], zx[None], h_prev[None], c_prev[None])
+    for name, want, have in zip("figoch", (f, i, g, o, c, h), got):
+        np.testing.assert_allclose(have[0], want, rtol=0, atol=1e-15, err_msg=name)
+
+
+def twin_models():
+    """Every shape the tests and the page use: the presets, the PyTorch fixtures, the benchmark
+    sizes (H = 32, 128 at T = 200), deep stacks, saturated weights."""
+    from pysim import presets
+    from tests.test_torch_reference import CASES, fixture
+    from benchmarks.pybench import make_model, make_text
+    for name in presets.NAMES:
+        yield name, presets.load(name), presets.default_text(name)
+    for case in CASES:
+        m, inputs, _, _ = fixture(case)
+        yield f"torch-{case}", m, inputs
+    for H in (32, 128):
+        yield f"bench-H{H}", make_model(H), make_text(200)
+    yield "deep", word_model(L=3, H=7, D=5, seed=9), "arrive Beijing on November 2nd " * 8
+    sat = word_model(L=2, H=6, D=4, seed=10)
+    for layer in sat.layers:
+        layer.W *= 1e3
+    yield "saturated", sat, "arrive Beijing on November 2nd leave Beijing"
+
+
+TWINS = list(twin_models())
+
+
+@pytest.mark.parametrize("k", range(len(TWINS)), ids=[name for name, _, _ in TWINS])
+def test_fast_trace_agrees_with_the_equations(k):
+    _, m, inputs = TWINS[k]
+    from tests.test_properties import assert_twins
+    L, H = m.config.num_layers, m.config.hidden_size
+    assert_twins(m, inputs)
+    rng = np.random.default_rng(1)
+    h0, c0 = rng.uniform(-1, 1, (L, H)), rng.uniform(-3, 3, (L, H))
+    assert_twins(m, inputs, h0=h0, c0=c0,
+                 clamps=[Clamp("f", 0.0, t0=1, t1=2), Clamp("i", 1.0, layer=L - 1, unit=H - 1),
+                         Clamp("o", 0.25, unit=0, t0=3), Clamp("zero", layer=L - 1, unit=0, t0=2, t1=4)])

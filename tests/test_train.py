@@ -11,8 +11,9 @@ from pysim import presets, tasks
 from pysim.cli import main
 from pysim.io import load, state_dict
 from pysim.model import UNK, Config, Model
-from pysim.train import (SGD, Adam, Trainer, batch_forward, batch_loss_and_grads, clip_grad_norm,
-                         encode_examples, new_model, train)
+from pysim import lstm
+from pysim.train import (SGD, Adam, Trainer, batch_loss_and_grads, clip_grad_norm, encode_examples,
+                         new_model, train)
 
 
 def small_task(seed=0):
@@ -21,17 +22,20 @@ def small_task(seed=0):
     return t
 
 
-# ---- batched == per-sequence ---------------------------------------------------------------
+# ---- a padded batch == its sequences one by one ------------------------------------------------
 
-def test_batched_forward_equals_trace():
+def test_padded_batch_forward_equals_each_sequence():
     task = small_task()
     m = new_model(task, seed=1)
     ex = task.train[:7]
     ids, tags, mask, lengths = encode_examples(m, ex)
-    logits, _ = batch_forward(m, ids)
+    assert len(set(lengths)) > 1                              # some sequences are padded
+    fw = lstm.forward(m, m.embedding[ids])
     for n, (toks, _) in enumerate(ex):
-        tr = m.trace(toks)
-        np.testing.assert_allclose(logits[n, :lengths[n]], tr.logits, rtol=0, atol=1e-13)
+        one = lstm.forward(m, m.embedding[ids[n:n + 1, :lengths[n]]])  # a batch of one
+        np.testing.assert_allclose(fw.logits[n, :lengths[n]], one.logits[0], rtol=0, atol=1e-13)
+        np.testing.assert_allclose(fw.logits[n, :lengths[n]], m.trace(toks).logits, rtol=0,
+                                   atol=1e-13)                # and the fast trace
 
 
 def test_batched_grads_equal_per_sequence_grads():
@@ -43,18 +47,26 @@ def test_batched_grads_equal_per_sequence_grads():
     N = lengths.sum()
     want_loss, want = 0.0, {}
     for toks, tgs in ex:  # per-sequence mean losses, weighted by their share of tokens
-        tr = m.trace(toks)
-        y = m.tag_ids(tgs, len(toks))
-        d = tr.probs.copy()
-        d[np.arange(len(y)), y] -= 1
-        g, _ = m.backward(tr, d / N, m.encode(toks)[0])
-        want_loss += -np.log(tr.probs[np.arange(len(y)), y]).sum() / N
-        for k, v in g.items():
-            want[k] = want.get(k, 0) + v
+        l, g = m.loss_and_grads(toks, tgs)                    # a batch of one, torch names
+        want_loss += l * len(toks) / N
+        for k, v in torch_names_to_pysim(g, m).items():
+            want[k] = want.get(k, 0) + v * len(toks) / N
     assert abs(loss - want_loss) < 1e-12
     assert sorted(grads) == sorted(want)
     for k in grads:
         np.testing.assert_allclose(grads[k], want[k], rtol=0, atol=1e-13 * max(1, np.abs(want[k]).max()))
+
+
+def torch_names_to_pysim(g, m):
+    """loss_and_grads' torch-named gradients back to pysim names (W_l, b_l, ...)."""
+    from pysim.model import swap_fi
+    H, out = m.config.hidden_size, {"embedding": g["embedding.weight"], "head_W": g["head.weight"],
+                                     "head_b": g["head.bias"]}
+    for l in range(m.config.num_layers):
+        out[f"W_{l}"] = swap_fi(np.concatenate([g[f"lstm.weight_hh_l{l}"], g[f"lstm.weight_ih_l{l}"]],
+                                               axis=1), H)
+        out[f"b_{l}"] = swap_fi(g[f"lstm.bias_ih_l{l}"], H)
+    return out
 
 
 def test_weighted_mask():
