@@ -33,9 +33,9 @@ def _float(arrays: dict, name: str, shape: tuple, origin: dict) -> np.ndarray:
         raise ModelFileError(f"array {shown!r}: dtype {a.dtype}, expected floating point")
     if a.shape != shape:
         raise ModelFileError(f"array {shown!r}: shape {a.shape}, expected {shape}")
-    with np.errstate(over="ignore"):  # a float128 beyond float64's range: inf, refused below
+    with np.errstate(over="ignore", invalid="ignore"):  # float128 overflow, signalling NaN
         a = np.array(a, dtype=np.float64, order="C")  # C layout: same BLAS path as a saved model
-    if not np.all(np.isfinite(a)):
+    if not np.all(np.isfinite(a)):  # (the inf / NaN those casts make are refused here)
         raise ModelFileError(f"array {shown!r}: contains NaN or infinity")
     return a
 
