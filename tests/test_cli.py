@@ -11,9 +11,8 @@ from pysim import cli
 from pysim.api import trace_json
 from pysim.io import load, state_dict
 from tests.test_io_keras import keras_weights, model as keras_model, with_meta
-from tests.test_io_words import model as word_model, npz, renamed
-
-TEXT = "arrive Beijing on November 2nd"
+from tests.helpers import TEXT, npz
+from tests.test_io_words import model as word_model, renamed
 
 
 def run(argv, capsys):
@@ -59,7 +58,7 @@ def test_cli_prints_the_whole_message_and_exits_2(tmp_path, capsys):
 def test_cli_names_and_vocab(tmp_path, capsys):
     m = word_model(L=1, H=3, D=3)
     arrays = {k: v for k, v in renamed(m, "a", "encoder", "b").items() if k != "b.bias"}
-    path = write(tmp_path, "m.npz", npz(arrays))  # no meta: needs --vocab, and --names
+    path = write(tmp_path, "m.npz", npz(**arrays))  # no meta: needs --vocab, and --names
     vocab = tmp_path / "vocab.txt"
     vocab.write_text("\n".join(m.config.vocab) + "\n", encoding="utf-8")
     code, _, err = run(["trace", "--model", path, "--text", TEXT], capsys)
@@ -70,7 +69,7 @@ def test_cli_names_and_vocab(tmp_path, capsys):
     code, out, err = run(["trace", "--model", path, "--names", "a=embedding,b=head", "--vocab",
                           str(vocab), "--text", TEXT, "--json"], capsys)
     assert (code, err) == (0, "")
-    want = load(npz(arrays), vocab=m.config.vocab, names={"a": "embedding", "b": "head"})
+    want = load(npz(**arrays), vocab=m.config.vocab, names={"a": "embedding", "b": "head"})
     m.head_b[:] = 0  # the file has no head bias
     np.testing.assert_array_equal(json.loads(out)["probs"], m.trace(TEXT).probs)
     np.testing.assert_array_equal(want.trace(TEXT).probs, m.trace(TEXT).probs)
@@ -81,7 +80,7 @@ def test_cli_names_and_vocab(tmp_path, capsys):
 
 def test_cli_unknown_word_message(tmp_path, capsys):
     m = word_model(vocab=["arrive", "beijing"])
-    path = write(tmp_path, "m.npz", npz(state_dict(m), vocab=m.config.vocab))
+    path = write(tmp_path, "m.npz", npz(**state_dict(m), meta={"vocab": m.config.vocab}))
     code, _, err = run(["trace", "--model", path, "--text", "arrive Paris"], capsys)
     assert code == 2 and err.startswith("pysim: error: word 'Paris' is not in the model's "
                                         "vocabulary and the model has no unknown-word token")

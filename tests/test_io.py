@@ -9,34 +9,13 @@ import pytest
 import pysim
 from pysim.io import ModelFileError, load, load_keras, read_npz, save, state_dict, to_bytes
 from pysim.model import UNK, Config, Model
-
-TEXT = "arrive Beijing on November 2nd"
-
-
-def word_model(L=2, H=4, D=3, seed=0):
-    vocab = [UNK, "arrive", "leave", "beijing", "on", "november", "2nd"]
-    return Model.random(Config(D, H, L, vocab=vocab, tags=["O", "destination", "departure"]),
-                        seed=seed, meta={"description": "test model", "training": {"seed": seed}})
-
-
-def same_trace(a, b, inputs=TEXT):
-    ta, tb = a.trace(inputs), b.trace(inputs)
-    for n in "figoch":
-        assert np.array_equal(getattr(ta, n), getattr(tb, n)), n
-    if ta.probs is not None:
-        assert np.array_equal(ta.probs, tb.probs)
-
-
-def npz_bytes(*positional, **arrays):
-    buf = io.BytesIO()
-    np.savez(buf, *positional, **arrays)
-    return buf.getvalue()
+from tests.helpers import TEXT, npz, same_trace, word_model
 
 
 # ---- round trips ----------------------------------------------------------------
 
 def test_round_trip_path_bytes_filelike(tmp_path):
-    m = word_model()
+    m = word_model(meta={"description": "test model", "training": {"seed": 0}})
     p = tmp_path / "m.npz"
     pysim.save(m, p)
     with open(tmp_path / "m2.npz", "wb") as fh:  # a binary file too
@@ -79,17 +58,17 @@ def test_bias_split_is_summed():
     split = rng.standard_normal(16)
     sd["lstm.bias_hh_l0"] = split
     sd["lstm.bias_ih_l0"] = sd["lstm.bias_ih_l0"] - split
-    m2 = load(npz_bytes(**sd), vocab=m.config.vocab, tags=m.config.tags)
+    m2 = load(npz(**sd), vocab=m.config.vocab, tags=m.config.tags)
     np.testing.assert_allclose(m2.layers[0].b, m.layers[0].b, rtol=0, atol=1e-15)
 
 
 def test_plain_torch_state_dict_without_meta():
     m = word_model(L=1)
     sd = state_dict(m)
-    m2 = load(npz_bytes(**sd), vocab=m.config.vocab)  # no meta: tags numbered
+    m2 = load(npz(**sd), vocab=m.config.vocab)  # no meta: tags numbered
     assert m2.config.tags == ["tag0", "tag1", "tag2"]
     np.testing.assert_array_equal(m2.trace(TEXT).probs, m.trace(TEXT).probs)
-    m3 = load(npz_bytes(**sd), vocab=m.config.vocab, tags=m.config.tags)
+    m3 = load(npz(**sd), vocab=m.config.vocab, tags=m.config.tags)
     same_trace(m, m3)
 
 
@@ -97,14 +76,14 @@ def test_bare_nn_lstm_keys():
     m = Model.random(Config(input_size=2, hidden_size=3, num_layers=2), seed=3)
     sd = {k[len("lstm."):]: v for k, v in state_dict(m).items()}
     assert "weight_ih_l0" in sd
-    same_trace(m, load(npz_bytes(**sd)), np.ones((4, 2)))
+    same_trace(m, load(npz(**sd)), np.ones((4, 2)))
 
 
 def test_no_biases_and_float32():
     m = Model.random(Config(input_size=2, hidden_size=3), seed=4)
     m.layers[0].b[:] = 0
     sd = {k: v.astype(np.float32) for k, v in state_dict(m).items() if "bias" not in k}
-    m2 = load(npz_bytes(**sd))
+    m2 = load(npz(**sd))
     assert m2.layers[0].W.dtype == np.float64
     np.testing.assert_allclose(m2.layers[0].W, m.layers[0].W, rtol=1e-6)
 
@@ -140,7 +119,7 @@ def test_bad_arrays_are_named(change, match):
     arrays = good_arrays()
     change(arrays)
     with pytest.raises(ModelFileError, match=match):
-        load(npz_bytes(**arrays))
+        load(npz(**arrays))
 
 
 def test_model_file_error_is_value_error():
@@ -215,7 +194,7 @@ def test_zip_bomb_refused_from_directory_sizes():
 def test_huge_dimensions_refused():
     arrays = {"lstm.weight_ih_l0": np.zeros((4 * 5000, 1)), "lstm.weight_hh_l0": np.zeros((4 * 5000, 1))}
     with pytest.raises(ModelFileError, match="weight_hh_l0"):
-        load(npz_bytes(**arrays))
+        load(npz(**arrays))
 
 
 def test_vocab_given_must_match():
@@ -223,7 +202,7 @@ def test_vocab_given_must_match():
     sd = state_dict(m)
     with pytest.raises(ModelFileError, match=r"the vocab given must be a list of 7 strings, one "
                                              r"per embedding row \(it has 2\)"):
-        load(npz_bytes(**sd), vocab=["a", "b"])
+        load(npz(**sd), vocab=["a", "b"])
 
 
 # ---- Keras ----------------------------------------------------------------------------
@@ -335,7 +314,7 @@ def zip_bytes(names) -> bytes:
     (b"\x80\x02\x8a\x0alZ\xfc\x9cF\xf9 j\xa8P\x19.",
      "not a model file: this is a pickle (torch.save's legacy format), which pysim never loads. "
      "Save the state_dict as .npz:", TORCH_LINES),
-    (npz_bytes(*[np.zeros((3, 16)), np.zeros((4, 16)), np.zeros(16)]),
+    (npz(*[np.zeros((3, 16)), np.zeros((4, 16)), np.zeros(16)]),
      "not a model file: the file holds 3 unnamed arrays (arr_0, arr_1, ...: np.savez(path, "
      "*model.get_weights())), so pysim cannot tell which is which. Save them under their names "
      "(Keras; for PyTorch save model.state_dict() by name):", KERAS_LINES),

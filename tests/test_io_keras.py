@@ -2,7 +2,6 @@
 their own names, TimeDistributed, the Keras config's activations. The numbers are checked
 against a model stacked by hand (the file's layers in the order the Keras model runs them)
 and against an independent Keras-equations forward (tests/test_io.py keras_forward)."""
-import io
 import json
 
 import numpy as np
@@ -11,16 +10,10 @@ import pytest
 from pysim.io import ModelFileError, load, state_dict
 from pysim.keras import ASSUMED
 from pysim.model import Config, Model
+from tests.helpers import TEXT, npz, same_trace
 from tests.test_io import keras_forward
 
 VOCAB = ["[UNK]", "arrive", "leave", "beijing", "on", "november", "2nd"]
-TEXT = "arrive Beijing on November 2nd"
-
-
-def npz(arrays: dict) -> bytes:
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    return buf.getvalue()
 
 
 def model(L=2, H=4, D=4, seed=0, bias=True):
@@ -69,22 +62,15 @@ def sequential(*layers):
             "class_name": "Dense", "config": {"name": "dense", "activation": "softmax"}}}}]}}
 
 
-def same_numbers(m, k, tol=1e-15):
-    ta, tb = m.trace(TEXT), k.trace(TEXT)
-    for n in "figoch":
-        np.testing.assert_allclose(getattr(tb, n), getattr(ta, n), rtol=tol, atol=tol)
-    np.testing.assert_allclose(tb.probs, ta.probs, rtol=tol, atol=tol)
-
-
 # ---- bug 2: the layers stack in the model's own order, never sorted by name ----------------
 
 @pytest.mark.parametrize("prefix, keras2", [("", True), ("sequential/", False)])
 def test_encoder_decoder_of_equal_widths_stack_in_file_order(prefix, keras2):
     m = model(L=2, H=4, D=4)  # E == H: either order has consistent shapes
-    k = load(npz(with_meta(keras_weights(m, ["encoder", "decoder"], prefix=prefix,
+    k = load(npz(**with_meta(keras_weights(m, ["encoder", "decoder"], prefix=prefix,
                                          keras2=keras2))))
     assert k.meta["keras_layers"] == ["encoder", "decoder"]
-    same_numbers(m, k)  # before: "decoder" < "encoder" stacked first, other numbers
+    same_trace(k, m, tol=1e-15)  # before: "decoder" < "encoder" stacked first, other numbers
     assert k.meta["assumed"] == ASSUMED
 
 
@@ -94,10 +80,10 @@ def test_config_order_wins_over_the_file_order():
     names = list(arrays)  # write the layers' arrays in another order than they run
     shuffled = {n: arrays[n] for n in names[:1] + names[7:10] + names[1:7] + names[10:]}
     config = sequential(lstm_cfg("zeta"), lstm_cfg("alpha"), lstm_cfg("mid"))
-    k = load(npz(with_meta(shuffled, keras_config=config)))
+    k = load(npz(**with_meta(shuffled, keras_config=config)))
     assert k.meta["keras_layers"] == ["zeta", "alpha", "mid"]
     assert "assumed" not in k.meta
-    same_numbers(m, k)
+    same_trace(k, m, tol=1e-15)
 
 
 def test_lstm_layers_in_meta_state_the_order():
@@ -105,15 +91,15 @@ def test_lstm_layers_in_meta_state_the_order():
     arrays = keras_weights(m, ["b", "a"])
     interleaved = dict(sorted(arrays.items(), key=lambda kv: kv[0].split("/")[-1]))
     with pytest.raises(ModelFileError) as e:
-        load(npz(with_meta(interleaved)))
+        load(npz(**with_meta(interleaved)))
     assert str(e.value) == (
         'cannot tell the order of the Keras LSTM layers "b", "a" (their arrays are interleaved '
         'in the file): state the order in the file\'s meta: {"lstm_layers": ["b", "a"]} (the '
         'first reads the input), or save the Keras config with the weights: '
         'meta["keras_config"] = json.loads(model.to_json())')
-    same_numbers(m, load(npz(with_meta(interleaved, lstm_layers=["b", "a"]))))
+    same_trace(load(npz(**with_meta(interleaved, lstm_layers=["b", "a"]))), m, tol=1e-15)
     with pytest.raises(ModelFileError, match="'lstm_layers' names the LSTM layers"):
-        load(npz(with_meta(interleaved, lstm_layers=["b", "c"])))
+        load(npz(**with_meta(interleaved, lstm_layers=["b", "c"])))
 
 
 def test_widths_that_do_not_chain_in_file_order_are_refused():
@@ -123,16 +109,16 @@ def test_widths_that_do_not_chain_in_file_order_are_refused():
     swapped = {n: arrays[n] for n in names[:1] + names[4:7] + names[1:4] + names[7:]}
     with pytest.raises(ModelFileError, match="in the file's order, 'second' reads width 4 but "
                                              "gets 3"):
-        load(npz(with_meta(swapped)))
+        load(npz(**with_meta(swapped)))
 
 
 def test_keras_automatic_names_stack_by_their_number():
     m = model(L=3, seed=4)
     arrays = keras_weights(m, ["lstm", "lstm_1", "lstm_2"], keras2=True)
     backwards = {n: arrays[n] for n in reversed(list(arrays))}
-    k = load(npz(with_meta(backwards)))
+    k = load(npz(**with_meta(backwards)))
     assert k.meta["keras_layers"] == ["lstm", "lstm_1", "lstm_2"]
-    same_numbers(m, k)
+    same_trace(k, m, tol=1e-15)
 
 
 # ---- Keras 2 / 3 names, heads with their own names, TimeDistributed ---------------------------
@@ -145,8 +131,8 @@ def test_keras_automatic_names_stack_by_their_number():
 ])
 def test_keras_names_and_heads(prefix, keras2, emb, head):
     m = model(L=2, H=5, D=3, seed=5)
-    k = load(npz(with_meta(keras_weights(m, ["lstm", "lstm_1"], emb, head, prefix, keras2))))
-    same_numbers(m, k)
+    k = load(npz(**with_meta(keras_weights(m, ["lstm", "lstm_1"], emb, head, prefix, keras2))))
+    same_trace(k, m, tol=1e-15)
     sd = state_dict(m)
     layers = [[sd[f"lstm.weight_ih_l{i}"].T, sd[f"lstm.weight_hh_l{i}"].T, sd[f"lstm.bias_ih_l{i}"]]
               for i in range(2)]
@@ -158,7 +144,8 @@ def test_keras_names_and_heads(prefix, keras2, emb, head):
 
 def test_keras_without_bias():
     m = model(L=2, seed=6, bias=False)
-    same_numbers(m, load(npz(with_meta(keras_weights(m, ["first", "second"], bias=False)))))
+    same_trace(load(npz(**with_meta(keras_weights(m, ["first", "second"], bias=False)))), m,
+               tol=1e-15)
 
 
 # ---- the Keras config ---------------------------------------------------------------------
@@ -179,7 +166,7 @@ def test_config_refuses_by_name(layer, message):
     m = model(L=2)
     config = sequential(lstm_cfg("encoder"), layer)
     with pytest.raises(ModelFileError, match=message):
-        load(npz(with_meta(keras_weights(m, ["encoder", "decoder"]), keras_config=config)))
+        load(npz(**with_meta(keras_weights(m, ["encoder", "decoder"]), keras_config=config)))
 
 
 def test_config_head_activation_and_layer_list_form():
@@ -188,9 +175,9 @@ def test_config_head_activation_and_layer_list_form():
     config = sequential(lstm_cfg("encoder"), lstm_cfg("decoder"))
     config["config"]["layers"][-1]["config"]["layer"]["config"]["activation"] = "sigmoid"
     with pytest.raises(ModelFileError, match="Keras layer 'tagger': activation 'sigmoid'"):
-        load(npz(with_meta(arrays, keras_config=config)))
+        load(npz(**with_meta(arrays, keras_config=config)))
     layers = sequential(lstm_cfg("decoder"), lstm_cfg("encoder"))["config"]["layers"]
-    k = load(npz(with_meta(arrays, keras_config=layers)))  # the layer list alone; its order wins
+    k = load(npz(**with_meta(arrays, keras_config=layers)))  # the layer list alone; its order wins
     assert k.meta["keras_layers"] == ["decoder", "encoder"]
 
 
@@ -198,7 +185,7 @@ def test_config_must_name_the_files_layers():
     m = model(L=2)
     config = sequential(lstm_cfg("encoder"), lstm_cfg("other"))
     with pytest.raises(ModelFileError, match="the Keras config .* names the LSTM layers"):
-        load(npz(with_meta(keras_weights(m, ["encoder", "decoder"]), keras_config=config)))
+        load(npz(**with_meta(keras_weights(m, ["encoder", "decoder"]), keras_config=config)))
 
 
 def test_structure_not_words_decides_the_roles():
@@ -207,14 +194,14 @@ def test_structure_not_words_decides_the_roles():
     gru = {"emb/embeddings": sd["embedding.weight"], "rnn/gru_cell/kernel": np.zeros((4, 12)),
            "rnn/gru_cell/recurrent_kernel": np.zeros((4, 12))}
     with pytest.raises(ModelFileError, match=r"a GRU's is \(H, 3H\)"):
-        load(npz(with_meta(gru)))
+        load(npz(**with_meta(gru)))
     bi = keras_weights(m, ["bidirectional/forward_lstm"])
     bi.update({k.replace("forward_", "backward_"): v for k, v in bi.items() if "forward_" in k})
     with pytest.raises(ModelFileError, match="Bidirectional"):
-        load(npz(with_meta(bi)))
+        load(npz(**with_meta(bi)))
     two_heads = {**keras_weights(m, ["lstm"]), "extra/kernel": np.zeros((4, 3))}
     with pytest.raises(ModelFileError, match="more than one Dense head"):
-        load(npz(with_meta(two_heads)))
+        load(npz(**with_meta(two_heads)))
 
 
 def test_layers_of_different_widths_are_refused_in_keras_terms():
@@ -227,4 +214,4 @@ def test_layers_of_different_widths_are_refused_in_keras_terms():
         arrays[f"{name}/lstm_cell/kernel"] = sd["lstm.weight_ih_l0"].T
         arrays[f"{name}/lstm_cell/recurrent_kernel"] = sd["lstm.weight_hh_l0"].T
     with pytest.raises(ModelFileError, match=r"different numbers of units \('a': 4, 'b': 6\)"):
-        load(npz(arrays))
+        load(npz(**arrays))

@@ -1,6 +1,5 @@
 """PyTorch module names, the vocabulary, the unknown-word token and what the page shows about a
 model (pysim.io.load, read_vocab, example_text, reads, knows_words; Model.encode)."""
-import io
 import json
 
 import numpy as np
@@ -10,18 +9,10 @@ import pysim
 from pysim.io import (ModelFileError, example_text, knows_words, load, read_vocab, read_npz,
                       reads, state_dict, to_bytes)
 from pysim.model import Config, Model
+from tests.helpers import TEXT, npz, same_trace
 
-TEXT = "arrive Beijing on November 2nd"
 WORDS = ["arrive", "leave", "beijing", "on", "november", "2nd"]
 TAGS = ["O", "destination", "departure"]
-
-
-def npz(arrays: dict, **meta) -> bytes:
-    if meta:
-        arrays = {**arrays, "meta": np.array(json.dumps(meta))}
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    return buf.getvalue()
 
 
 def model(vocab=("<unk>", *WORDS), L=2, H=4, D=3, seed=0, **meta):
@@ -37,26 +28,19 @@ def renamed(m, emb="emb", lstm="encoder", head="fc"):
     return out
 
 
-def same(a, b, text=TEXT):
-    ta, tb = a.trace(text), b.trace(text)
-    for n in "figoch":
-        np.testing.assert_array_equal(getattr(ta, n), getattr(tb, n))
-    np.testing.assert_array_equal(ta.probs, tb.probs)
-
-
 # ---- module names -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("names", [("emb", "encoder", "fc"), ("embedding", "lstm", "classifier"),
                                    ("model.tok", "model.rnn", "model.out")])
 def test_module_names_are_detected_by_structure(names):
     m = model()
-    same(m, load(npz(renamed(m, *names), vocab=m.config.vocab, tags=TAGS)))
+    same_trace(m, load(npz(**renamed(m, *names), meta={"vocab": m.config.vocab, "tags": TAGS})))
 
 
 def test_ambiguous_modules_are_refused_with_what_was_found_and_how_to_map():
     m = model(L=1, H=3, D=3)  # E == H and a head without bias: both could be either
     arrays = {k: v for k, v in renamed(m, "a", "encoder", "b").items() if k != "b.bias"}
-    data = npz(arrays, vocab=m.config.vocab, tags=TAGS)
+    data = npz(**arrays, meta={"vocab": m.config.vocab, "tags": TAGS})
     with pytest.raises(ModelFileError) as e:
         load(data)
     assert str(e.value) == (
@@ -83,7 +67,7 @@ def test_a_module_no_role_fits_is_named():
     with pytest.raises(ModelFileError, match="array 'crf.transitions': not a pysim model array "
                                              r"\(no role left fits its shapes\)\. The file's "
                                              "modules: emb: weight"):
-        load(npz(arrays, vocab=m.config.vocab))
+        load(npz(**arrays, meta={"vocab": m.config.vocab}))
 
 
 def test_messages_name_the_files_arrays():
@@ -91,7 +75,7 @@ def test_messages_name_the_files_arrays():
     arrays = renamed(m)
     arrays["fc.bias"] = np.full(3, np.nan)
     with pytest.raises(ModelFileError, match="array 'fc.bias': contains NaN"):
-        load(npz(arrays, vocab=m.config.vocab))
+        load(npz(**arrays, meta={"vocab": m.config.vocab}))
 
 
 # ---- the vocabulary -------------------------------------------------------------------------
@@ -99,7 +83,7 @@ def test_messages_name_the_files_arrays():
 def test_embedding_without_vocabulary_is_refused():
     m = model()
     with pytest.raises(ModelFileError) as e:
-        load(npz(renamed(m)))
+        load(npz(**renamed(m)))
     assert str(e.value).startswith("array 'emb.weight': the model reads words (an embedding of "
                                    "7 rows) but the file has no vocabulary. Give one word per "
                                    'embedding row: in the file\'s meta ({"vocab": [...]}), or as '
@@ -108,7 +92,7 @@ def test_embedding_without_vocabulary_is_refused():
 
 def test_vocabulary_files(tmp_path):
     m = model()
-    data = npz(state_dict(m))
+    data = npz(**state_dict(m))
     lines = "\n".join(m.config.vocab) + "\n"
     (tmp_path / "v.txt").write_text(lines, encoding="utf-8")
     (tmp_path / "v.json").write_text(json.dumps(m.config.vocab), encoding="utf-8")
@@ -116,7 +100,7 @@ def test_vocabulary_files(tmp_path):
                   ("\ufeff" + lines.replace("\n", "\r\n")).encode("utf-8"), m.config.vocab):
         k = load(data, vocab=vocab, tags=TAGS)
         assert k.config.vocab == m.config.vocab
-        same(m, k)
+        same_trace(m, k)
     assert read_vocab(b'["", "[UNK]", "a"]') == ["", "[UNK]", "a"]  # Keras TextVectorization
     with pytest.raises(ModelFileError, match="not UTF-8"):
         read_vocab(b"\xff\xfe")
@@ -131,7 +115,7 @@ def test_vocabulary_files(tmp_path):
 @pytest.mark.parametrize("unk", ["<unk>", "<UNK>", "[UNK]", "<oov>", "<OOV>"])
 def test_unknown_token_spellings(unk):
     m = model(vocab=[*WORDS, unk])
-    k = load(npz(state_dict(m), vocab=m.config.vocab, tags=TAGS))
+    k = load(npz(**state_dict(m), meta={"vocab": m.config.vocab, "tags": TAGS}))
     assert k.config.unk == unk
     tr = k.trace("Arrive Paris")
     assert tr.unknown.tolist() == [False, True]
@@ -141,18 +125,18 @@ def test_unknown_token_spellings(unk):
 def test_unknown_token_named_in_meta_is_kept_and_saved():
     vocab = ["UNKNOWN", *WORDS, "<unk>"]
     m = model(vocab=vocab)
-    k = load(npz(state_dict(m), vocab=vocab, tags=TAGS, unk="UNKNOWN"))
+    k = load(npz(**state_dict(m), meta={"vocab": vocab, "tags": TAGS, "unk": "UNKNOWN"}))
     assert k.config.unk == "UNKNOWN"
     assert k.trace("Paris").x[0].tolist() == k.embedding[0].tolist()
     assert json.loads(str(read_npz(to_bytes(k))["meta"]))["unk"] == "UNKNOWN"
     assert load(to_bytes(k)).config == k.config
     with pytest.raises(ModelFileError, match="'unk' is 'nope', which is not in the vocabulary"):
-        load(npz(state_dict(m), vocab=vocab, unk="nope"))
+        load(npz(**state_dict(m), meta={"vocab": vocab, "unk": "nope"}))
 
 
 def test_no_unknown_token_names_the_word():
     m = model(vocab=WORDS)
-    k = load(npz(state_dict(m), vocab=WORDS, tags=TAGS))
+    k = load(npz(**state_dict(m), meta={"vocab": WORDS, "tags": TAGS}))
     assert k.config.unk is None
     assert k.trace("ARRIVE beijing").unknown.tolist() == [False, False]  # exact, then lower case
     with pytest.raises(ValueError, match=r"word 'Paris' is not in the model's vocabulary and the "
@@ -185,7 +169,7 @@ def test_examples_and_what_the_model_reads():
     assert example_text(v) == "" and reads(v) == "vectors of width 8" and not knows_words(v, "a")
     assert example_text(model()) == ""
     with pytest.raises(ModelFileError, match="'examples' must be a list of strings"):
-        load(npz(state_dict(m), vocab=m.config.vocab, examples="one sentence"))
+        load(npz(**state_dict(m), meta={"vocab": m.config.vocab, "examples": "one sentence"}))
 
 
 def test_one_loader_everywhere():

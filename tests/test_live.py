@@ -11,56 +11,7 @@ from pysim import api, live, presets, rnn, tasks
 from pysim.io import (ModelFileError, example_text, is_keras, load_any, read_npz, state_dict,
                       to_bytes)
 from pysim.model import UNK, Config, Model
-
-TEXT = "arrive Beijing on November 2nd"
-
-
-def npz(**arrays):
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    return buf.getvalue()
-
-
-def word_model(L=2, H=4, D=3, seed=0, head=True):
-    vocab = [UNK, "arrive", "leave", "beijing", "on", "november", "2nd"]
-    return Model.random(Config(D, H, L, vocab=vocab,
-                               tags=["O", "destination", "departure"] if head else None), seed=seed)
-
-
-def keras_arrays(model, style="nested"):
-    """The model's weights under Keras names (Keras's gate order i, f, c, o = PyTorch's)."""
-    sd = state_dict(model)
-    out = {}
-    L = model.config.num_layers
-    for k in range(L):
-        kernel = sd[f"lstm.weight_ih_l{k}"].T
-        recurrent = sd[f"lstm.weight_hh_l{k}"].T
-        bias = sd[f"lstm.bias_ih_l{k}"] + sd[f"lstm.bias_hh_l{k}"]
-        if style == "flat":
-            out.update(kernel=kernel, recurrent_kernel=recurrent, bias=bias)
-        else:
-            name = "lstm" if k == 0 else f"lstm_{k}"
-            out.update({f"{name}/lstm_cell/kernel:0": kernel,
-                        f"{name}/lstm_cell/recurrent_kernel:0": recurrent,
-                        f"{name}/lstm_cell/bias:0": bias})
-    if "embedding.weight" in sd:
-        out["embeddings" if style == "flat" else "embedding/embeddings:0"] = sd["embedding.weight"]
-    if "head.weight" in sd:
-        if style == "flat":
-            out.update(dense_kernel=sd["head.weight"].T, dense_bias=sd["head.bias"])
-        else:
-            out.update({"dense/kernel:0": sd["head.weight"].T, "dense/bias:0": sd["head.bias"]})
-    import json
-    out["meta"] = np.array(json.dumps({"vocab": model.config.vocab, "tags": model.config.tags}))
-    return out
-
-
-def same_trace(a, b, inputs=TEXT, tol=0.0):
-    ta, tb = a.trace(inputs), b.trace(inputs)
-    for n in "figoch":
-        np.testing.assert_allclose(getattr(ta, n), getattr(tb, n), rtol=tol, atol=tol)
-    if ta.probs is not None:
-        np.testing.assert_allclose(ta.probs, tb.probs, rtol=tol, atol=tol)
+from tests.helpers import TEXT, keras_arrays, npz, same_trace, word_model  # noqa: F401 (re-exported: tests/web)
 
 
 # ---- load_any ----------------------------------------------------------------------------

@@ -6,12 +6,7 @@ import pytest
 
 from pysim.model import UNK, Clamp, Config, Layer, Model, gradient_flow, swap_fi, torch_names
 from pysim import lstm, rnn
-
-
-def word_model(L=1, H=4, D=3, seed=0):
-    vocab = [UNK, "arrive", "leave", "beijing", "on", "november", "2nd"]
-    return Model.random(Config(D, H, L, vocab=vocab, tags=["O", "destination", "departure"]),
-                        seed=seed)
+from tests.helpers import word_model
 
 
 # ---- shapes -------------------------------------------------------------------
@@ -83,7 +78,7 @@ def test_gates_in_unit_interval_even_for_huge_weights():
 
 
 def test_reproducible_with_seed():
-    a, b, c = word_model(seed=7), word_model(seed=7), word_model(seed=8)
+    a, b, c = word_model(L=1, seed=7), word_model(L=1, seed=7), word_model(L=1, seed=8)
     ta, tb, tc = (m.trace("leave Beijing on November 2nd") for m in (a, b, c))
     assert np.array_equal(ta.h, tb.h) and np.array_equal(ta.probs, tb.probs)
     assert not np.array_equal(ta.h, tc.h)
@@ -115,7 +110,7 @@ def test_bad_clamps():
         Clamp("x")
     with pytest.raises(ValueError, match="0..1"):
         Clamp("f", 2.0)
-    m = word_model()
+    m = word_model(L=1)
     with pytest.raises(ValueError, match="layer 3"):
         m.trace("arrive", clamps=[Clamp("f", layer=3)])
     with pytest.raises(ValueError, match="unit 9"):
@@ -137,7 +132,7 @@ def test_word_not_in_vocab_without_unk():
 
 
 def test_unknown_word_maps_to_unk_and_is_flagged():
-    m = word_model()
+    m = word_model(L=1)
     tr = m.trace("arrive Paris")
     assert list(tr.unknown) == [False, True]
     assert np.array_equal(tr.x[1], m.embedding[0])
@@ -150,7 +145,7 @@ def test_words_on_vector_model():
 
 
 def test_bad_tags():
-    m = word_model()
+    m = word_model(L=1)
     with pytest.raises(ValueError, match="2 tags for 3 tokens"):
         m.loss_and_grads("arrive Beijing on", ["O", "O"])
     with pytest.raises(ValueError, match="'city'"):
@@ -251,7 +246,7 @@ def test_rnn_gradient_flow_shapes():
     x = np.random.default_rng(0).standard_normal((6, 2))
     norms = rnn.gradient_flow(x, hidden_size=3, num_tags=2, seed=1, target=1)
     assert norms.shape == (6,) and np.all(np.isfinite(norms))
-    m = word_model(H=4, D=3)
+    m = word_model(L=1, H=4, D=3)
     lstm, plain = rnn.compare(m, "arrive Beijing on November 2nd")
     assert lstm.shape == plain.shape == (5,)
 
@@ -261,7 +256,7 @@ def test_rnn_gradient_flow_shapes():
 def test_the_step_is_the_articles_equations():
     """pysim.lstm.step against the equations written with the article's W_f, b_f, ... blocks."""
     rng = np.random.default_rng(0)
-    layer = word_model(H=3, D=2, seed=6).layers[0]
+    layer = word_model(L=1, H=3, D=2, seed=6).layers[0]
     H = layer.H
     sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
     x, h_prev, c_prev = rng.standard_normal(2), rng.uniform(-1, 1, H), rng.standard_normal(H)
