@@ -10,9 +10,9 @@ import numpy as np
 from pysim import cli
 from pysim.api import trace_json
 from pysim.io import load, state_dict
-from tests.test_io_keras import keras_weights, model as keras_model, with_meta
+from tests.test_keras import keras_weights, model as keras_model, with_meta
 from tests.helpers import TEXT, npz
-from tests.test_io_words import model as word_model, renamed
+from tests.test_words import model as word_model, renamed
 
 
 def run(argv, capsys):

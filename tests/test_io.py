@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import pysim
-from pysim.io import ModelFileError, load, load_keras, read_npz, save, state_dict, to_bytes
+from pysim.io import (ModelFileError, load, load_any, load_keras, read_npz, save, state_dict,
+                      to_bytes)
 from pysim.model import UNK, Config, Model
 from tests.helpers import TEXT, npz, same_trace, word_model
 
@@ -363,3 +364,19 @@ def npy_bytes(a) -> bytes:
     buf = io.BytesIO()
     np.save(buf, a)
     return buf.getvalue()
+
+
+# ---- load_any ------------------------------------------------------------------------------
+
+def test_load_any_reads_pysim_and_torch_files_like_load():
+    m = word_model()
+    same_trace(m, load_any(to_bytes(m)))
+    bare = {k[len("lstm."):] if k.startswith("lstm.") else k: v for k, v in state_dict(m).items()
+            if k.startswith("lstm.")}
+    m2 = load_any(npz(**bare))
+    assert m2.config.vocab is None and m2.config.num_layers == 2
+
+
+def test_load_any_refuses_garbage():
+    with pytest.raises(ModelFileError, match="not a model file"):
+        load_any(b"garbage")

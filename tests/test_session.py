@@ -1,14 +1,21 @@
 """pysim.session: the page's session owns the current model; training hands its models back
-through the session; one function (io.describe) describes a model; tag lists come from the task."""
+through the session; one function (io.describe) describes a model; tag lists come from the task;
+model files through the session (load_model, restore_model, export_model) and the text it shows
+with a model."""
 import ast
+import json
+from io import BytesIO
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import pysim
 from pysim import api, io, live, presets, tasks
+from pysim.io import ModelFileError, load_any, state_dict, to_bytes
 from pysim.model import UNK, Config, Model
 from pysim.session import Session
+from tests.helpers import TEXT, keras_arrays, npz, same_trace, word_model
 
 # every key of a model's description that web/ reads (app.js, features/modelfile.js, train.js)
 PAGE_KEYS = {"name", "file", "format", "layers", "hidden", "input", "vocab", "vocab_sample",
@@ -130,3 +137,114 @@ def test_tag_lists_come_from_the_task():
     assert mine.train is mine.test and len(mine.train) == 2
     with pytest.raises(ValueError, match="the memory task's tags are O, A, B"):
         Session().train_add("A/C x ?", "memory")
+
+
+# ---- model files -------------------------------------------------------------------------
+
+def test_a_new_session_restores_a_model_under_its_old_name():
+    # what the page does after Python restarts: a trained model's exported bytes come back as the
+    # current model, under the name the page shows, and trace as before
+    old = api.Session()
+    old.train_setup({"task": "beijing", "optimizer": "adam", "lr": 0.02})
+    old.train_chunk(3, {"evaluate": False})
+    new = api.Session()
+    info = new.restore_model(old.train_export(), "trained: beijing")
+    assert info["name"] == new.name == "trained: beijing" and info["hidden"] == 12
+    same_trace(new.model, old.model, inputs=TEXT)
+    new.set_preset("beijing")
+    assert new.set_preset("trained: beijing")["name"] == "trained: beijing"
+    before = new.model
+    with pytest.raises(ModelFileError):
+        new.restore_model(b"garbage", "file: x.npz")
+    assert new.model is before and new.name == "trained: beijing"
+
+
+def test_session_load_model_reports_and_lists_the_file():
+    s = api.Session()
+    m = word_model(L=1, H=5, D=3)
+    info = s.load_model(npz(**keras_arrays(m)), "my keras.npz")
+    assert info["name"] == "file: my keras.npz" and info["format"] == "keras"
+    assert (info["layers"], info["hidden"], info["input"], info["vocab"]) == (1, 5, 3, 7)
+    assert info["tags"] == ["O", "destination", "departure"] and info["head"]
+    s.set_preset("beijing")
+    assert s.set_preset("file: my keras.npz")["hidden"] == 5
+    before = s.model
+    for bad in (b"garbage", npz(x=np.zeros(3))):
+        with pytest.raises(ModelFileError):
+            s.load_model(bad, "bad.npz")
+        assert s.model is before
+
+
+# ---- Session.load_model: the text the page shows with the model ----------------------------
+
+def _session_state(s):
+    return (s.model, s.name, dict(s.custom), s.training)
+
+
+def test_load_model_brings_its_example_else_the_page_text_else_a_probe_word():
+    s = api.Session()
+    three = Model.random(Config(4, 6, 3, vocab=["<UNK>", "alpha", "beta", "gamma"], tags=["O", "X"]),
+                         seed=2, meta={"examples": ["zzz", "alpha gamma beta"]})
+    info = s.load_model(to_bytes(three), "three.npz", current=TEXT)
+    # "zzz" is read only as <UNK>: the first example it knows every word of
+    assert (info["text"], info["probe"], info["unk"], info["article"]) == (
+        "alpha gamma beta", "", "<UNK>", False)
+    assert info["name"] == s.name == "file: three.npz" and info["layers"] == 3
+    assert info["reads"] == "words (a vocabulary of 4: alpha, beta, gamma)"
+    # no example: the page's text when the model knows all of it, else a word to show
+    m = word_model(L=1)
+    assert s.load_model(to_bytes(m), "w.npz", current="leave Beijing")["text"] == "leave Beijing"
+    info = s.load_model(to_bytes(m), "w.npz", current="leave Shanghai")
+    assert (info["text"], info["probe"], info["article"]) == ("", "arrive", True)
+    bare = Model.random(Config(3, 2, 1, vocab=["<pad>", "[CLS]", "delta"]), seed=3)
+    info = s.load_model(to_bytes(bare), "bare.npz", current=TEXT)
+    assert (info["text"], info["probe"], info["unk"]) == ("", "delta", None)
+    # a model that reads vectors reads any text
+    vec = Model.random(Config(5, 3, 1), seed=4)
+    assert s.load_model(to_bytes(vec), "v.npz", current="leave x")["text"] == "leave x"
+    assert s.load_model(to_bytes(vec), "v.npz")["text"] == presets.ARTICLE_SENTENCES[0]
+
+
+def test_load_model_takes_a_vocabulary_file_and_module_names():
+    s = api.Session()
+    m = word_model(L=2, seed=6)
+    own = {k.replace("embedding.", "emb.").replace("lstm.", "encoder.").replace("head.", "fc."): v
+           for k, v in state_dict(m).items()}
+    data = npz(**own)
+    before = _session_state(s)
+    with pytest.raises(ModelFileError, match="no vocabulary"):
+        s.load_model(data, "own.npz")
+    assert _session_state(s) == before
+    names = "emb=embedding,encoder=lstm,fc=head"
+    for vocab in ("\n".join(m.config.vocab).encode(), "\n".join(m.config.vocab),
+                  json.dumps(m.config.vocab).encode(), list(m.config.vocab)):
+        info = s.load_model(data, "own.npz", vocab=vocab, names=names, current=TEXT)
+        assert info["vocab"] == 7 and info["text"] == TEXT
+        same_trace(s.model, m)
+    # the page keeps what export_model writes: it loads back alone, vocabulary and all
+    again = api.Session()
+    again.load_model(s.export_model(), "again.npz")
+    same_trace(again.model, m)
+
+
+def test_load_model_refuses_a_model_it_cannot_show_and_changes_nothing():
+    s = api.Session()
+    s.load_model(to_bytes(word_model(L=1)), "first.npz")
+    before = _session_state(s)
+    spaced = Model.random(Config(3, 2, 1, vocab=["new york", "los angeles"]), seed=1)
+    with pytest.raises(ModelFileError, match="cannot be shown"):
+        s.load_model(to_bytes(spaced), "spaced.npz", current=TEXT)
+    assert _session_state(s) == before
+    for bad in (b"garbage", npz(**state_dict(word_model(L=1)))):  # the second: no vocabulary
+        with pytest.raises(ModelFileError):
+            s.load_model(bad, "bad.npz")
+        assert _session_state(s) == before
+
+
+def test_export_is_uncompressed_and_loads_back():
+    s = api.Session()
+    data = s.export_model()
+    import zipfile
+    with zipfile.ZipFile(BytesIO(data)) as z:
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_STORED}
+    same_trace(load_any(data), s.model)

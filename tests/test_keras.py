@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from pysim.io import ModelFileError, load, state_dict
+from pysim.io import ModelFileError, is_keras, load, load_any, read_npz, state_dict, to_bytes
 from pysim.keras import ASSUMED
 from pysim.model import Config, Model
-from tests.helpers import TEXT, npz, same_trace
+from tests.helpers import TEXT, keras_arrays, npz, same_trace, word_model
 from tests.test_io import keras_forward
 
 VOCAB = ["[UNK]", "arrive", "leave", "beijing", "on", "november", "2nd"]
@@ -215,3 +215,64 @@ def test_layers_of_different_widths_are_refused_in_keras_terms():
         arrays[f"{name}/lstm_cell/recurrent_kernel"] = sd["lstm.weight_hh_l0"].T
     with pytest.raises(ModelFileError, match=r"different numbers of units \('a': 4, 'b': 6\)"):
         load(npz(**arrays))
+
+
+# ---- Keras names through load_any (from test_live) ------------------------------------------
+
+@pytest.mark.parametrize("style", ["nested", "flat"])
+def test_load_any_reads_keras_names(style):
+    m = word_model(L=2 if style == "nested" else 1)
+    arrays = keras_arrays(m, style)
+    assert is_keras(arrays) and not is_keras(read_npz(to_bytes(m)))
+    k = load_any(npz(**arrays))
+    assert k.meta["source"] == "keras"
+    assert k.config == m.config
+    same_trace(m, k, tol=1e-15)  # one bias add moves a last bit at most
+
+
+def test_keras_layers_stack_in_naming_order():
+    m = Model.random(Config(3, 4, 3, vocab=None, tags=None), seed=4)
+    arrays = {}
+    names = ["lstm", "lstm_1", "lstm_2"]
+    sd = state_dict(m)
+    for k, name in enumerate(names):
+        arrays[f"{name}/kernel:0"] = sd[f"lstm.weight_ih_l{k}"].T
+        arrays[f"{name}/recurrent_kernel:0"] = sd[f"lstm.weight_hh_l{k}"].T
+        arrays[f"{name}/bias:0"] = sd[f"lstm.bias_ih_l{k}"]
+    shuffled = {k: arrays[k] for k in reversed(list(arrays))}  # file order must not matter
+    k = load_any(npz(**shuffled))
+    assert k.meta["keras_layers"] == names
+    same_trace(m, k, inputs=np.random.default_rng(0).standard_normal((5, 3)))
+
+
+def test_keras_without_bias_and_head():
+    m = Model.random(Config(3, 2, 1, vocab=None, tags=None), seed=1)
+    for layer in m.layers:
+        layer.b[:] = 0
+    sd = state_dict(m)
+    k = load_any(npz(kernel=sd["lstm.weight_ih_l0"].T, recurrent_kernel=sd["lstm.weight_hh_l0"].T))
+    same_trace(m, k, inputs=np.ones((4, 3)))
+    assert k.head_W is None
+
+
+@pytest.mark.parametrize("arrays, message", [
+    ({"lstm/kernel:0": np.zeros((3, 16)), "lstm/recurrent_kernel:0": np.zeros((4, 12))},
+     "recurrent_kernel has shape (4, 12), expected (H, 4H)"),
+    ({"lstm/kernel:0": np.zeros((3, 12)), "lstm/recurrent_kernel:0": np.zeros((4, 16))},
+     "kernel has shape (3, 12), expected (input, 16)"),
+    ({"lstm/recurrent_kernel:0": np.zeros((4, 16))}, "an LSTM layer has kernel"),
+    ({"dense/kernel:0": np.zeros((4, 3))}, "no Keras LSTM layer"),
+    ({"conv/kernel:0": np.zeros((2, 4, 3)), "lstm/kernel:0": np.zeros((3, 16)),
+      "lstm/recurrent_kernel:0": np.zeros((4, 16))}, "is not an LSTM"),
+    ({"kernel": np.zeros((3, 16)), "recurrent_kernel": np.zeros((4, 16)), "weird": np.zeros(2)},
+     "not a Keras weight name"),
+    ({"kernel": np.full((3, 16), np.nan), "recurrent_kernel": np.zeros((4, 16))},
+     "NaN or infinity"),
+    ({"kernel": np.zeros((3, 16), dtype=np.int32), "recurrent_kernel": np.zeros((4, 16))},
+     "expected floating point"),
+    ({"kernel": np.zeros((3, 16)), "recurrent_kernel": np.zeros((4, 16)),
+      "embeddings": np.zeros((5, 2))}, "the embedding 'embeddings' is 2 wide"),
+])
+def test_bad_keras_files_are_refused_with_the_reason(arrays, message):
+    with pytest.raises(ModelFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_any(npz(**arrays))
