@@ -1,17 +1,22 @@
-"""python -m pysim trace --model: the one loader (Keras files, --names, --vocab) and its whole
-message on stderr, exit code 2, never a traceback."""
+"""python -m pysim (pysim.cli): trace a preset, a model file or vectors (--json or a table), train
+a task; the one loader (Keras files, --names, --vocab) and its whole message on stderr, exit code
+2, never a traceback."""
 import io
 import json
 import subprocess
 import sys
 
 import numpy as np
+import pytest
 
-from pysim import cli
+import pysim.io
+from pysim import cli, presets, tasks
 from pysim.api import trace_json
+from pysim.cli import main
 from pysim.io import load, state_dict
-from tests.test_keras import keras_weights, model as keras_model, with_meta
+from pysim.model import Config, Model
 from tests.helpers import TEXT, npz
+from tests.test_keras import keras_weights, model as keras_model, with_meta
 from tests.test_words import model as word_model, renamed
 
 
@@ -97,3 +102,67 @@ def test_cli_damaged_file_in_a_real_process(tmp_path):
     assert p.stderr.startswith("pysim: error: array 'lstm.weight_ih_l0': cannot be read, the "
                                "archive is damaged (error: ")
     assert "Traceback" not in p.stderr
+
+
+# ---- trace and train --------------------------------------------------------------------
+
+def test_cli_trace_json(capsys):
+    assert main(["trace", "--preset", "beijing", "--text", "arrive Beijing on November 2nd", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["tokens"][1] == "Beijing" and len(d["layers"]) == 1
+    H = presets.load("beijing").config.hidden_size
+    assert np.array(d["layers"][0]["f"]).shape == (5, H) and np.array(d["probs"]).shape == (5, 3)
+
+
+def test_cli_trace_table_and_vectors(tmp_path, capsys):
+    assert main(["trace", "--preset", "memory", "--text", "A x y ?"]) == 0
+    out = capsys.readouterr().out
+    assert "forget gate f" in out and "-> A" in out
+    m = Model.random(Config(input_size=2, hidden_size=3), seed=0)
+    pysim.save(m, tmp_path / "v.npz")
+    np.save(tmp_path / "x.npy", np.ones((4, 2)))
+    assert main(["trace", "--model", str(tmp_path / "v.npz"), "--inputs", str(tmp_path / "x.npy"), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["tokens"] == ["x0", "x1", "x2", "x3"] and d["probs"] == []
+    np.save(tmp_path / "bad.npy", np.ones((4, 5)))
+    assert main(["trace", "--model", str(tmp_path / "v.npz"), "--inputs", str(tmp_path / "bad.npy")]) == 2
+    assert "(T, 2)" in capsys.readouterr().err
+
+
+def test_cli_train(tmp_path, capsys):
+    out = tmp_path / "m.npz"
+    assert main(["train", "--task", "beijing", "--out", str(out), "--steps", "5", "--quiet"]) == 0
+    assert "held-out accuracy" in capsys.readouterr().out
+    m = load(out)
+    assert m.meta["training"]["steps"] == 5
+    # a page that loads the file shows one of the held-out sentences it was tested on
+    task = tasks.make("beijing", seed=0)
+    held = [" ".join(words) for words, _ in task.test[:3]]
+    assert m.meta["training"]["held_out_examples"] == held
+    known = [s for s in held if pysim.io.knows_words(m, s)]  # half have cities never seen
+    assert known and pysim.io.example_text(m) == known[0]
+
+
+@pytest.mark.parametrize("argv, msg", [
+    (["trace", "--model", "nope.npz", "--text", "hi"], "cannot read"),
+    (["trace", "--preset", "beijing"], "--text"),
+    (["trace", "--text", "hi"], "--model"),
+    (["trace", "--preset", "beijing", "--text", " "], "empty"),
+    (["trace", "--preset", "bogus", "--text", "hi"], "invalid choice"),
+    (["train", "--task", "memory"], "--out"),
+    (["frobnicate"], "invalid choice"),
+    ([], "give a command"),
+])
+def test_cli_errors_are_one_line_exit_2(argv, msg, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert msg in err and err.count("\n") == 1 and err.startswith("pysim: error:")
+
+
+def test_cli_not_a_model_file_subprocess(tmp_path):
+    bad = tmp_path / "bad.npz"
+    bad.write_text("hello")
+    r = subprocess.run([sys.executable, "-m", "pysim", "trace", "--model", str(bad), "--text", "a"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == "pysim: error: not a model file: a model file is a .npz (zip) archive"

@@ -3,6 +3,7 @@ hand-tagged sentences (parse_tagged, format_tagged)."""
 import pytest
 
 from pysim import tasks
+from pysim.model import UNK
 
 
 # ---- hand-tagged sentences --------------------------------------------------------------
@@ -15,3 +16,29 @@ def test_parse_tagged():
         "go to Paris/destination"
     with pytest.raises(ValueError, match="Type a sentence"):
         tasks.parse_tagged("   ")
+
+
+# ---- corpora -------------------------------------------------------------------------------
+
+def test_beijing_corpus():
+    t = tasks.beijing(seed=0)
+    assert t.tags == ["O", "destination", "departure"] and t.vocab[0] == UNK
+    for toks, tgs in t.train + t.test:
+        assert len(toks) == len(tgs) and set(tgs) <= set(t.tags)
+    assert "beijing" in t.vocab and "stockholm" not in t.vocab  # held out entirely
+    assert any(UNK in toks for toks, _ in t.train)            # cities sometimes unknown
+    assert any("Stockholm" in toks for toks, _ in t.test)
+    assert tasks.beijing(seed=0).train == t.train             # seeded
+    assert tasks.beijing(seed=1).train != t.train
+
+
+def test_memory_corpus():
+    t = tasks.memory(seed=0)
+    for toks, tgs in t.test:
+        assert toks[0] in ("A", "B") and toks[-1] == "?" and tgs[-1] == toks[0]
+        assert 22 <= len(toks) <= 102 and set(tgs[:-1]) == {"O"}
+
+
+def test_unknown_task():
+    with pytest.raises(ValueError, match="unknown task"):
+        tasks.make("chess")
