@@ -93,7 +93,9 @@ def test_cli_unknown_word_message(tmp_path, capsys):
 
 def test_cli_damaged_file_in_a_real_process(tmp_path):
     """A corrupt deflate stream: the message, exit 2, no traceback (before: zlib.error)."""
-    from tests.test_io import corrupt_deflate, to_bytes, word_model as io_model
+    from pysim.io import to_bytes
+    from tests.helpers import word_model as io_model
+    from tests.test_npzfile import corrupt_deflate
     bad = corrupt_deflate(to_bytes(io_model()), "lstm.weight_ih_l0.npy")
     path = write(tmp_path, "bad.npz", bad)
     p = subprocess.run([sys.executable, "-m", "pysim", "trace", "--model", path, "--text", "a"],

@@ -1,17 +1,18 @@
-"""Keras files through the one loader (pysim.io.load): layer order, Keras 3 paths, heads with
+"""Keras (pysim.keras) through the one loader (pysim.io.load, load_any) and load_keras: names,
+layer order, Keras 3 paths, heads with
 their own names, TimeDistributed, the Keras config's activations. The numbers are checked
 against a model stacked by hand (the file's layers in the order the Keras model runs them)
-and against an independent Keras-equations forward (tests/test_io.py keras_forward)."""
+and against an independent Keras-equations forward (keras_forward, below)."""
 import json
 
 import numpy as np
 import pytest
 
-from pysim.io import ModelFileError, is_keras, load, load_any, read_npz, state_dict, to_bytes
+from pysim.io import (ModelFileError, is_keras, load, load_any, load_keras, read_npz, state_dict,
+                      to_bytes)
 from pysim.keras import ASSUMED
-from pysim.model import Config, Model
+from pysim.model import UNK, Config, Model
 from tests.helpers import TEXT, keras_arrays, npz, same_trace, word_model
-from tests.test_io import keras_forward
 
 VOCAB = ["[UNK]", "arrive", "leave", "beijing", "on", "november", "2nd"]
 
@@ -276,3 +277,51 @@ def test_keras_without_bias_and_head():
 def test_bad_keras_files_are_refused_with_the_reason(arrays, message):
     with pytest.raises(ModelFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_any(npz(**arrays))
+
+
+# ---- load_keras: layers given as arrays ----------------------------------------------------
+
+def keras_forward(x, layers, dense):
+    """An independent Keras-style forward: z = x K + h R + b, columns (i, f, c, o)."""
+    inp = x
+    for kernel, rec, bias in layers:
+        H = rec.shape[0]
+        h, c, hs = np.zeros(H), np.zeros(H), []
+        for t in range(inp.shape[0]):
+            z = inp[t] @ kernel + h @ rec + bias
+            i = 1 / (1 + np.exp(-z[:H]))
+            f = 1 / (1 + np.exp(-z[H:2 * H]))
+            cc = np.tanh(z[2 * H:3 * H])
+            o = 1 / (1 + np.exp(-z[3 * H:]))
+            c = f * c + i * cc
+            h = o * np.tanh(c)
+            hs.append(h)
+        inp = np.array(hs)
+    logits = inp @ dense[0] + dense[1]
+    e = np.exp(logits - logits.max(1, keepdims=True))
+    return inp, e / e.sum(1, keepdims=True)
+
+
+def test_load_keras_matches_keras_equations():
+    rng = np.random.default_rng(5)
+    D, H, K = 3, 4, 2
+    layers = [[rng.standard_normal((D, 4 * H)), rng.standard_normal((H, 4 * H)), rng.standard_normal(4 * H)],
+              [rng.standard_normal((H, 4 * H)), rng.standard_normal((H, 4 * H)), rng.standard_normal(4 * H)]]
+    dense = [rng.standard_normal((H, K)), rng.standard_normal(K)]
+    m = load_keras(layers, dense=dense, tags=["a", "b"])
+    x = rng.standard_normal((6, D))
+    h_ref, p_ref = keras_forward(x, layers, dense)
+    tr = m.trace(x)
+    np.testing.assert_allclose(tr.h[-1], h_ref, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(tr.probs, p_ref, rtol=1e-12, atol=1e-14)
+    # and it saves as a normal model file
+    same_trace(m, load(to_bytes(m)), x)
+
+
+def test_load_keras_with_embedding_and_vocab():
+    rng = np.random.default_rng(6)
+    m = load_keras([[rng.standard_normal((2, 8)), rng.standard_normal((2, 8))]],
+                   embedding=rng.standard_normal((3, 2)), vocab=[UNK, "a", "b"])
+    assert m.trace("a b zz").unknown.tolist() == [False, False, True]
+    with pytest.raises(ModelFileError, match="keras layer 0"):
+        load_keras([[np.zeros((2, 8))]])
