@@ -2,9 +2,9 @@
 
 Always: compare with the fixtures in tests/fixtures/ (written by
 tests/reference/make_torch_fixtures.py under Python 3.11 + torch). Live (only where torch
-imports, e.g. /work/venv311): random models, hidden 1..64, input 1..32, 1-2 layers, up to 200
+imports, e.g. .venv311 as CI creates it): random models, hidden 1..64, input 1..32, 1-2 layers, up to 200
 steps, plus pysim -> npz -> torch.load_state_dict round trips. Run the live comparison and print
-the worst errors with:  /work/venv311/bin/python tests/test_torch_reference.py
+the worst errors with:  .venv311/bin/python tests/test_torch_reference.py
 """
 import io
 import os
@@ -283,7 +283,7 @@ def test_live_torch_save_files_are_refused(tmp_path):
 
 if __name__ == "__main__":  # print the worst errors over the live configurations
     if not _torch_available():
-        sys.exit("needs torch: run with /work/venv311/bin/python")
+        sys.exit("needs torch: run with .venv311/bin/python")
     import torch_ref  # noqa: F401
     worst_f, worst_g = 0.0, 0.0
     for cfg in live_configs():

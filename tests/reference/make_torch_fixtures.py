@@ -1,6 +1,6 @@
 """Write the PyTorch reference fixtures in tests/fixtures/ (run with Python 3.11 + torch 2.13).
 
-    /work/venv311/bin/python tests/reference/make_torch_fixtures.py
+    .venv311/bin/python tests/reference/make_torch_fixtures.py
 
 Does not import pysim. Each case_*.npz holds: "sd/<state_dict name>" (the module's float64
 parameters), "x" (T, D) vectors or "ids" (T,), "tags" (T,), "vocab_size", the torch outputs
