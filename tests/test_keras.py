@@ -1,8 +1,8 @@
 """Keras (pysim.keras) through the one loader (pysim.io.load, load_any) and load_keras: names,
-layer order, Keras 3 paths, heads with
-their own names, TimeDistributed, the Keras config's activations. The numbers are checked
-against a model stacked by hand (the file's layers in the order the Keras model runs them)
-and against an independent Keras-equations forward (keras_forward, below)."""
+layer order, Keras 3 paths, heads with their own names, TimeDistributed, the Keras config's
+activations. The numbers are checked against a model stacked by hand (the file's layers in the
+order the Keras model runs them) and against an independent Keras-equations forward
+(keras_forward, below)."""
 import json
 
 import numpy as np

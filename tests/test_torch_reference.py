@@ -2,9 +2,9 @@
 
 Always: compare with the fixtures in tests/fixtures/ (written by
 tests/reference/make_torch_fixtures.py under Python 3.11 + torch). Live (only where torch
-imports, e.g. .venv311 as CI creates it): random models, hidden 1..64, input 1..32, 1-2 layers, up to 200
-steps, plus pysim -> npz -> torch.load_state_dict round trips. Run the live comparison and print
-the worst errors with:  .venv311/bin/python tests/test_torch_reference.py
+imports, e.g. .venv311 as CI creates it): random models, hidden 1..64, input 1..32, 1-2 layers,
+up to 200 steps, plus pysim -> npz -> torch.load_state_dict round trips. Run the live comparison
+and print the worst errors with:  .venv311/bin/python tests/test_torch_reference.py
 """
 import io
 import os
