@@ -218,7 +218,7 @@ def test_layers_of_different_widths_are_refused_in_keras_terms():
         load(npz(**arrays))
 
 
-# ---- Keras names through load_any (from test_live) ------------------------------------------
+# ---- Keras names through load_any ----------------------------------------------------------
 
 @pytest.mark.parametrize("style", ["nested", "flat"])
 def test_load_any_reads_keras_names(style):
