@@ -55,8 +55,11 @@ PINNED = {
 }
 PYODIDE_CORE = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
 PAGE_PACKAGES = ["numpy"]  # Pyodide packages the page loads (besides pysim): nothing else ships
-WEB_FILES = ["start.js", "app.js", "worker.js", "style.css", "floor.html", "floor.js", "favicon.svg"]
-WEB_DIRS = ["features"]  # page modules imported by app.js
+# every page module (web/*.js: app.js and its parts, start.js, worker.js, floor.js) but sw.js,
+# which web/offline.py writes after the manifest
+WEB_FILES = sorted(p.name for p in WEB.glob("*.js") if p.name != "sw.js") + [
+    "style.css", "floor.html", "favicon.svg"]
+WEB_DIRS = ["features", "worker"]  # the features' modules (app.js), the worker's (worker.js)
 BOKEH_FILES = ["bokeh.min.js", "bokeh-widgets.min.js"]
 MIME = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
         ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json"}

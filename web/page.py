@@ -1,9 +1,9 @@
 """The page layout, authored with Python bokeh at build time and drawn by BokehJS in the browser.
 
-Sources start empty: web/app.js fills them from a trace (the prerendered one first, then the
-worker's). Every model that app.js touches has a `name`. The feature panels (cell diagram,
+Sources start empty: web/views.js fills them from a trace (the prerendered one first, then the
+worker's). Every model that the page's modules touch has a `name`. The feature panels (cell diagram,
 interventions, training, ...) live in web/panels/, one module each, shown as tabs below the views.
-No CustomJS anywhere: events are wired in app.js and web/features/ (strict CSP).
+No CustomJS anywhere: events are wired in web/widgets.js and web/features/ (strict CSP).
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ UNIT_LINES = [("f", "f forget", "#0072B2"), ("i", "i input", "#E69F00"),
               ("h", "h output", "#000000")]  # Okabe-Ito, colour-blind safe
 
 # The step cursor (the frame around step t, the curtain over the steps not read yet) is not drawn
-# here: app.js lays HTML boxes over the plots, so a step repaints no canvas.
+# here: web/cursor.js lays HTML boxes over the plots, so a step repaints no canvas.
 # Everything drawn from a trace is at level "overlay": BokehJS keeps each plot's overlay layer on
 # a canvas of its own and, when only those renderers changed, repaints just that canvas; axes,
 # colour bars and titles (the costly part: ~8 ms a plot) stay painted while the ranges stay.
@@ -85,7 +85,7 @@ def _heatmap(key, title, kind, cells, x_range):
     elif kind == "signed":
         mapper, bar_mapper = _mappers(DIVERGING, -1, 1)
         bar_title = "\u22121 \u2026 0 \u2026 +1"
-    else:  # the cell is unbounded: symmetric around 0, range set per trace by app.js
+    else:  # the cell is unbounded: symmetric around 0, range set per trace by web/views.js
         mapper, bar_mapper = _mappers(DIVERGING, -1, 1, name="cmap_c")
         bar_title = "symmetric around 0"
     fig = figure(name=f"fig_{key}", title=title, height=190, sizing_mode="stretch_width",
@@ -161,7 +161,7 @@ def _probs(probs, prob_labels, x_range):
     for field, colour in (("label_light", "#ffffff"), ("label_dark", "#1d2330")):  # on dark / light
         fig.text(x="t", y="y", text=field, source=prob_labels, text_align="center",
                  text_baseline="middle", text_font_size="10px", text_color=colour, **DATA)
-    # one tick per tag, named by app.js (row K-1-k is tag k)
+    # one tick per tag, named by web/views.js (row K-1-k is tag k)
     fig.yaxis.ticker = FixedTicker(name="probs_ticks", ticks=[0])
     fig.yaxis.name = "probs_axis"
     fig.add_tools(HoverTool(renderers=[image], tooltips=[
