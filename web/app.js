@@ -47,7 +47,7 @@ const drawn = (async () => {
   performance.mark("pysim:preview"); // the prerendered trace is on screen
   await loadScripts(ctl.boot.bokeh);
   await window.Bokeh.embed.embed_item(items.main, "pysim-root");
-  const views = new Views();
+  const views = new Views(ctl.boot.constants);
   ctl.attach(views);
   wire(ctl, views);
   await afterPaint();

@@ -19,6 +19,7 @@ from bokeh.models import Tabs
 from bokeh.palettes import Blues256, RdBu11, Viridis256
 from bokeh.plotting import figure
 
+from web.constants import COLOURS, TOKEN_TITLE
 from web.panels import PANELS
 
 # ---- data -----------------------------------------------------------------------------------
@@ -33,9 +34,9 @@ HEATMAPS = [
 ]
 GATE_LABEL = "0 = closed \u2026 1 = open"
 DIVERGING = list(reversed(RdBu11))  # blue < 0 < red; readable with red-green colour blindness
-UNIT_LINES = [("f", "f forget", "#0072B2"), ("i", "i input", "#E69F00"),
-              ("o", "o output", "#009E73"), ("c", "C memory", "#CC79A7"),
-              ("h", "h output", "#000000")]  # Okabe-Ito, colour-blind safe
+# the unit plot's lines, in the colours the cell diagram gives the same quantities
+UNIT_LINES = [(k, label, COLOURS[k]) for k, label in (
+    ("f", "f forget"), ("i", "i input"), ("o", "o output"), ("c", "C memory"), ("h", "h output"))]
 
 # The step cursor (the frame around step t, the curtain over the steps not read yet) is not drawn
 # here: web/cursor.js lays HTML boxes over the plots, so a step repaints no canvas.
@@ -107,7 +108,7 @@ def _heatmap(key, title, kind, cells, x_range):
 def _token_strip(tokens, tok_labels, x_range):
     fig = figure(name="tok_fig", height=110, sizing_mode="stretch_width", x_range=x_range,
                  y_range=Range1d(-1.6, 0.6), toolbar_location="right", tools="save",
-                 title="tokens (current one framed; predicted tag below)")
+                 title=TOKEN_TITLE)
     fig.toolbar.autohide = True
     boxes = fig.rect(x="t", y=0, width=0.94, height=0.9, source=tokens, fill_color="colour",
                      line_color="#999999", **DATA)

@@ -12,7 +12,6 @@ const HEAT = ["f", "i", "o", "g", "c", "h"];
 const CURSORS = [...HEAT.map((k) => [`fig_${k}`, { now: true, veil: 0.9 }]),
   ["tok_fig", { now: true, veil: 0.6 }], ["unit_fig", { now: false, veil: 0.9 }],
   ["probs_fig", { now: true, veil: 0.9 }]];
-const LEGIBLE_STEPS = 60; // up to this many steps, words and dots are drawn (beyond, they overlap)
 const fmt = (x) => (Math.abs(x) < 0.005 ? "0" : x.toFixed(2));
 /** The page's Bokeh model of this name (in any of its documents: the main one, the tabs). */
 export function model(name) {
@@ -24,8 +23,10 @@ export function model(name) {
 }
 
 export class Views {
-  constructor() {
+  /** `constants`: the boot data's (web/constants.py). */
+  constructor(constants) {
     const m = model;
+    this.constants = constants;
     this.src = { cells: m("cells"), tokens: m("tokens"), tokLabels: m("tok_labels"),
                  unit: m("unit_lines"), probs: m("probs"), probLabels: m("prob_labels") };
     this.ndarray = window.Bokeh.require("core/util/ndarray").ndarray; // what image glyphs take
@@ -95,10 +96,10 @@ export class Views {
     }
     this.src.tokens.data = tok;
     // words in the strip and dots on the unit's lines only while they can be told apart
-    const legible = T <= LEGIBLE_STEPS;
+    const legible = T <= this.constants.legible_steps;
     this.src.tokLabels.data = legible ? { t: steps, token: tok.token, note: tok.note, ...words }
       : { t: [], token: [], note: [], tag_main: [], tag_o: [] };
-    const title = legible ? "tokens (current one framed; predicted tag below)"
+    const title = legible ? this.constants.token_title
       : `tokens: ${T} words, too many to print (hover a box to read it; current one framed)`;
     if (this.tokFig.title.text !== title) this.tokFig.title.text = title;
     for (const dots of this.unitDots) if (dots.visible !== legible) dots.visible = legible;

@@ -10,7 +10,6 @@ import { download, safeName } from "./common.js";
 import { pauseTraining } from "./train.js";
 import { quiet } from "../util.js";
 
-const MAX_BYTES = 64 << 20; // pysim.io.MAX_FILE_BYTES
 const GATES = ["f", "i", "g", "o", "c", "h"];
 
 /** A CSV field: quoted when it holds a comma, quote, or line break (RFC 4180). */
@@ -92,6 +91,7 @@ function vocabArg(vocab) {
 
 export function install(ctx) {
   const { ctl, m, bridge, showMessage } = ctx;
+  const MAX_BYTES = ctl.boot.constants.max_bytes; // pysim.io.MAX_FILE_BYTES
   const upload = m("model_file"), out = m("model_report");
   const vocabInput = m("vocab_file"), namesInput = m("module_names");
   let loading = Promise.resolve();

@@ -9,9 +9,7 @@ import { on } from "../widgets.js";
 import { download, safeName } from "./common.js";
 
 const CHUNK_MS = 150;          // aim for chunks of about this much training (pause latency)
-const MAX_CHUNK = 200;         // pysim.live.MAX_CHUNK
 const EVAL_EVERY_S = 0.3;      // held-out evaluation after this much training time
-const DEFAULT_LR = { adam: "0.02", sgd: "0.5" };
 const pct = (x) => `${(100 * x).toFixed(1)}%`;
 
 let pauseHook = async () => {};
@@ -20,6 +18,8 @@ export const pauseTraining = () => pauseHook();
 
 export function install(ctx) {
   const { ctl, m, bridge, tabs, showMessage } = ctx;
+  // pysim.live.MAX_CHUNK, and the learning rates proposed per optimizer (web/constants.py)
+  const { max_chunk: MAX_CHUNK, default_lr: DEFAULT_LR } = ctl.boot.constants;
   const w = Object.fromEntries(["train_task", "train_optimizer", "train_lr", "train_start",
     "train_pause", "train_reset", "train_download", "train_status", "train_sentence", "train_add",
     "train_remove", "train_clear", "train_sentences"].map((k) => [k.slice(6), m(k)]));
