@@ -67,6 +67,18 @@ def test_every_module_the_page_and_the_worker_import_is_shipped_and_precached(si
                  "worker/boot.js", "worker/snapshot.js", "features/train.js",
                  "pyodide/pyodide.mjs", "pyodide/pyodide.asm.js"]:
         assert name in seen, name
+    # index.html asks at once for every module app.js reaches (modulepreload), not level by level
+    preloads = set(re.findall(r'<link rel="modulepreload" href="([^"]+)"', html))
+    page_graph, todo = set(), ["app.js"]
+    while todo:
+        rel = todo.pop()
+        if rel in page_graph or rel.startswith("pyodide/"):
+            continue
+        page_graph.add(rel)
+        text = (out / rel).read_text()
+        todo += [posixpath.normpath(posixpath.join(posixpath.dirname(rel), ref))
+                 for ref in IMPORT.findall(text)]
+    assert page_graph - {"app.js", "start.js"} == preloads, page_graph ^ preloads
     # and nothing under web/ is left out of the graph (a module nobody imports is dead)
     shipped = {p.relative_to(out).as_posix() for p in out.rglob("*.js")
                if not p.relative_to(out).as_posix().startswith(("pyodide/", "bokeh/"))}

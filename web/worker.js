@@ -24,6 +24,11 @@ import { boot } from "./worker/boot.js";
 import { errorText, fromPython, toJs } from "./worker/convert.js";
 import { phase, phases, t0 } from "./worker/env.js";
 import { fatal, progress, setBooted } from "./worker/fetch.js";
+// the modules boot.js imports, named here too: the browser fetches the whole graph in one round
+// trip after this file instead of two (Pyodide's loader is the largest of them)
+import "./pyodide/pyodide.mjs";
+import "./worker/snapshot.js";
+import "./worker/unzip.js";
 
 // ---- requests ----------------------------------------------------------------------------
 const booting = boot();
