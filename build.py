@@ -55,8 +55,17 @@ PINNED = {
 }
 PYODIDE_CORE = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
 PAGE_PACKAGES = ["numpy"]  # Pyodide packages the page loads (besides pysim): nothing else ships
-WEB_FILES = ["start.js", "app.js", "worker.js", "style.css", "floor.html", "floor.js", "favicon.svg"]
-WEB_DIRS = ["features"]  # page modules imported by app.js
+# every page module (web/*.js: app.js and its parts, start.js, worker.js, floor.js) but sw.js,
+# which web/offline.py writes after the manifest
+WEB_FILES = sorted(p.name for p in WEB.glob("*.js") if p.name != "sw.js") + [
+    "style.css", "floor.html", "favicon.svg"]
+WEB_DIRS = ["features", "worker"]  # the features' modules (app.js), the worker's (worker.js)
+# the modules app.js imports (directly or not): index.html asks for them all at once
+# (modulepreload) rather than level by level while Pyodide's and BokehJS's downloads hold the
+# connections
+PAGE_MODULES = [p.relative_to(WEB).as_posix() for p in sorted(WEB.glob("*.js"))
+                if p.name not in ("app.js", "start.js", "worker.js", "floor.js", "sw.js")] + [
+    f"features/{p.name}" for p in sorted((WEB / "features").glob("*.js"))]
 BOKEH_FILES = ["bokeh.min.js", "bokeh-widgets.min.js"]
 MIME = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
         ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json"}
@@ -167,6 +176,7 @@ def script_json(obj) -> str:
 
 def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str) -> None:
     from pysim import presets
+    from web.constants import constants
     from web.page import page_item, preview_boot
     default = presets.NAMES[0]
     text = presets.default_text(default)
@@ -176,9 +186,11 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str) -> None:
                             "description": presets.load(n).meta.get("description", "")}
                         for n in presets.NAMES},
             "wheel": pysim_wheel, "article": list(presets.ARTICLE_SENTENCES),
-            "bokeh": bokeh_files, "preview": preview_boot()}
+            "bokeh": bokeh_files, "preview": preview_boot(), "constants": constants()}
     html = (WEB / "index.html").read_text()
     # fetched at once, run by app.js after it has drawn the prerendered trace (boot["bokeh"])
+    html = html.replace("{{MODULE_PRELOADS}}", "\n".join(
+        f'<link rel="modulepreload" href="{m}">' for m in PAGE_MODULES))
     html = html.replace("{{BOKEH_SCRIPTS}}", "\n".join(
         f'<link rel="preload" href="{f}" as="script">' for f in bokeh_files))
     html = html.replace("{{BOKEH_DOC}}", script_json(item)).replace("{{BOOT}}", script_json(boot))

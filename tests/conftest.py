@@ -70,7 +70,7 @@ def new_page(browser):
     return page
 
 
-# The step cursor of a figure (app.js draws it as HTML over the plot): where its parts are, in the
+# The step cursor of a figure (web/cursor.js draws it as HTML over the plot): where its parts are, in the
 # figure's data units (steps), read from the boxes the browser lays out.
 STEP_CURSOR = """name => {
   const fig = window.pysim.model(name);

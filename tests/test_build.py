@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +37,59 @@ def test_build_writes_a_self_contained_site(site):
     html = (out / "index.html").read_text()
     assert "http://" not in html.split('id="pysim-doc"')[0]
     assert "https://" not in html.split('id="pysim-doc"')[0]
+
+
+IMPORT = re.compile(r"""(?:^import\s[^;]*?from\s*|^import\s*|import\()\s*["'](\.{1,2}/[^"']+)["']""", re.M)
+WORKERS = re.compile(r"""new Worker\(new URL\(["']([^"'?]+)""")
+
+
+def test_every_module_the_page_and_the_worker_import_is_shipped_and_precached(site):
+    """From the entry points of index.html, start.js's worker and floor.js's, every module reached
+    through static imports, dynamic imports and `new Worker` is in dist/ and in manifest.json
+    (what the service worker caches for offline use)."""
+    out, manifest = site
+    html = (out / "index.html").read_text()
+    todo = re.findall(r'<script type="module" src="([^"]+)"', html) + ["floor.js"]
+    seen = set()
+    while todo:
+        rel = todo.pop()
+        if rel in seen:
+            continue
+        seen.add(rel)
+        assert (out / rel).is_file(), f"{rel} is imported but not shipped"
+        assert rel in manifest["files"], f"{rel} is shipped but not in the manifest"
+        if rel.endswith(".js") and not rel.startswith("pyodide/"):
+            text = (out / rel).read_text()
+            here = posixpath.dirname(rel)
+            for ref in IMPORT.findall(text) + WORKERS.findall(text):
+                todo.append(posixpath.normpath(posixpath.join(here, ref)))
+    for name in ["app.js", "bridge.js", "controller.js", "views.js", "worker.js",
+                 "worker/boot.js", "worker/snapshot.js", "features/train.js",
+                 "pyodide/pyodide.mjs", "pyodide/pyodide.asm.js"]:
+        assert name in seen, name
+    # index.html asks at once for every module app.js reaches (modulepreload), not level by level
+    preloads = set(re.findall(r'<link rel="modulepreload" href="([^"]+)"', html))
+    page_graph, todo = set(), ["app.js"]
+    while todo:
+        rel = todo.pop()
+        if rel in page_graph or rel.startswith("pyodide/"):
+            continue
+        page_graph.add(rel)
+        text = (out / rel).read_text()
+        todo += [posixpath.normpath(posixpath.join(posixpath.dirname(rel), ref))
+                 for ref in IMPORT.findall(text)]
+    assert page_graph - {"app.js", "start.js"} == preloads, page_graph ^ preloads
+    # and nothing under web/ is left out of the graph (a module nobody imports is dead)
+    shipped = {p.relative_to(out).as_posix() for p in out.rglob("*.js")
+               if not p.relative_to(out).as_posix().startswith(("pyodide/", "bokeh/"))}
+    assert shipped - {"sw.js"} <= seen, shipped - seen
+
+
+def test_web_modules_are_short():
+    """One job per module (issue 11): none of web/'s JavaScript is much longer than 300 lines."""
+    long = {p.relative_to(build.WEB).as_posix(): n for p in build.WEB.rglob("*.js")
+            if (n := len(p.read_text().splitlines())) > 320}
+    assert not long, long
 
 
 def test_third_party_files_match_the_official_hashes(site):

@@ -1,9 +1,9 @@
 """The page layout, authored with Python bokeh at build time and drawn by BokehJS in the browser.
 
-Sources start empty: web/app.js fills them from a trace (the prerendered one first, then the
-worker's). Every model that app.js touches has a `name`. The feature panels (cell diagram,
+Sources start empty: web/views.js fills them from a trace (the prerendered one first, then the
+worker's). Every model that the page's modules touch has a `name`. The feature panels (cell diagram,
 interventions, training, ...) live in web/panels/, one module each, shown as tabs below the views.
-No CustomJS anywhere: events are wired in app.js and web/features/ (strict CSP).
+No CustomJS anywhere: events are wired in web/widgets.js and web/features/ (strict CSP).
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from bokeh.models import Tabs
 from bokeh.palettes import Blues256, RdBu11, Viridis256
 from bokeh.plotting import figure
 
+from web.constants import COLOURS, TOKEN_TITLE
 from web.panels import PANELS
 
 # ---- data -----------------------------------------------------------------------------------
@@ -33,12 +34,12 @@ HEATMAPS = [
 ]
 GATE_LABEL = "0 = closed \u2026 1 = open"
 DIVERGING = list(reversed(RdBu11))  # blue < 0 < red; readable with red-green colour blindness
-UNIT_LINES = [("f", "f forget", "#0072B2"), ("i", "i input", "#E69F00"),
-              ("o", "o output", "#009E73"), ("c", "C memory", "#CC79A7"),
-              ("h", "h output", "#000000")]  # Okabe-Ito, colour-blind safe
+# the unit plot's lines, in the colours the cell diagram gives the same quantities
+UNIT_LINES = [(k, label, COLOURS[k]) for k, label in (
+    ("f", "f forget"), ("i", "i input"), ("o", "o output"), ("c", "C memory"), ("h", "h output"))]
 
 # The step cursor (the frame around step t, the curtain over the steps not read yet) is not drawn
-# here: app.js lays HTML boxes over the plots, so a step repaints no canvas.
+# here: web/cursor.js lays HTML boxes over the plots, so a step repaints no canvas.
 # Everything drawn from a trace is at level "overlay": BokehJS keeps each plot's overlay layer on
 # a canvas of its own and, when only those renderers changed, repaints just that canvas; axes,
 # colour bars and titles (the costly part: ~8 ms a plot) stay painted while the ranges stay.
@@ -85,7 +86,7 @@ def _heatmap(key, title, kind, cells, x_range):
     elif kind == "signed":
         mapper, bar_mapper = _mappers(DIVERGING, -1, 1)
         bar_title = "\u22121 \u2026 0 \u2026 +1"
-    else:  # the cell is unbounded: symmetric around 0, range set per trace by app.js
+    else:  # the cell is unbounded: symmetric around 0, range set per trace by web/views.js
         mapper, bar_mapper = _mappers(DIVERGING, -1, 1, name="cmap_c")
         bar_title = "symmetric around 0"
     fig = figure(name=f"fig_{key}", title=title, height=190, sizing_mode="stretch_width",
@@ -108,7 +109,7 @@ def _heatmap(key, title, kind, cells, x_range):
 def _token_strip(tokens, tok_labels, x_range):
     fig = figure(name="tok_fig", height=110, sizing_mode="stretch_width", x_range=x_range,
                  y_range=Range1d(-1.6, 0.6), toolbar_location="right", tools="save",
-                 title="tokens (current one framed; predicted tag below)")
+                 title=TOKEN_TITLE)
     fig.toolbar.autohide = True
     boxes = fig.rect(x="t", y=0, width=0.94, height=0.9, source=tokens, fill_color="colour",
                      line_color="#999999", **DATA)
@@ -162,7 +163,7 @@ def _probs(probs, prob_labels, x_range):
     for field, colour in (("label_light", "#ffffff"), ("label_dark", "#1d2330")):  # on dark / light
         fig.text(x="t", y="y", text=field, source=prob_labels, text_align="center",
                  text_baseline="middle", text_font_size="10px", text_color=colour, **DATA)
-    # one tick per tag, named by app.js (row K-1-k is tag k)
+    # one tick per tag, named by web/views.js (row K-1-k is tag k)
     fig.yaxis.ticker = FixedTicker(name="probs_ticks", ticks=[0])
     fig.yaxis.name = "probs_axis"
     fig.add_tools(HoverTool(renderers=[image], tooltips=[

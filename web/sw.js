@@ -10,7 +10,7 @@
 //   come first; the install then revalidates each file (cache: "no-cache"), which a server
 //   answers with 304 from the browser's HTTP cache when the file has not changed.
 // - Requests: files of the build are answered from the cache, anything else from the network.
-// - Not here: the Python memory snapshot of a repeat visit, which worker.js keeps in IndexedDB
+// - Not here: the Python memory snapshot of a repeat visit, which worker/snapshot.js keeps in IndexedDB
 //   under the same build id.
 const BUILD = "__PYSIM_BUILD__";
 const PREFIX = "pysim-";

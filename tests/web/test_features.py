@@ -54,6 +54,22 @@ def test_cell_diagram_shows_the_selected_unit_and_step(page):
     assert 'step t = 3, word \u201cNovember\u201d' in equations(page)
 
 
+def test_the_diagram_draws_each_quantity_in_the_unit_plots_colour(page):
+    """The colours BokehJS holds, as drawn: the unit plot's lines (web/page.py) and the cell
+    diagram's flows and valves (web/features/diagram.js, from the boot data's constants)."""
+    page.evaluate("window.pysim.setText('arrive Beijing on November 2nd')")
+    lines = bokeh(page, """Object.fromEntries(m('unit_fig').renderers
+        .filter(r => r.name !== 'unit_dots' && r.glyph.y && r.glyph.y.field)
+        .map(r => [r.glyph.y.field, r.glyph.line_color.value]))""")
+    assert set(lines) == set("fioch")
+    flows = bokeh(page, "m('diagram_flows').data.colour")
+    # C_{t-1} in, kept, C_t out, f, i, C~, i x C~, to tanh, tanh(C), o, h_t out
+    assert flows == [lines["c"]] * 3 + [lines["f"], lines["i"], flows[5], lines["i"]] \
+        + [lines["c"]] * 2 + [lines["o"], lines["h"]]
+    assert flows[5] not in lines.values()  # C~ has a colour of its own
+    assert bokeh(page, "m('diagram_gauges').data.colour") == [lines["f"], lines["i"], lines["o"], flows[5]]
+
+
 def test_forget_gate_clamped_to_zero_wipes_the_memory(page):
     text = "arrive Beijing on November 2nd"
     clamps = [{"gate": "f", "value": 0, "unit": None, "t0": 2, "t1": 2}]

@@ -1,13 +1,21 @@
 """Colours stay legible for colour-blind readers: simulate protanopia, deuteranopia and
-tritanopia (Machado et al. 2009, severity 1) and check the page's colours stay apart."""
+tritanopia (Machado et al. 2009, severity 1) and check the page's colours stay apart. The colours
+checked are those drawn: the unit plot's lines as the page's Bokeh document has them, the cell
+diagram's as the boot data sends them to web/features/diagram.js (web/constants.py); and one
+quantity has one colour in both (tests/web/test_features.py checks what the browser drew)."""
 from __future__ import annotations
 
 import itertools
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bokeh.models import GlyphRenderer, Line
+
 from web import page
+from web.constants import constants
 from web.panels import diagram
 
 # Machado, Oliveira & Fernandes (2009), severity 1.0, applied in linear RGB
@@ -33,16 +41,40 @@ def lab(hex_colour, cvd=None):
     return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
 
 
+def unit_plot_colours() -> dict:
+    """{field: colour} of the unit plot's lines, from the page's own layout."""
+    layout = page.build_layout(["beijing"], "beijing", "arrive Beijing", ("a b", "c d"))
+    (fig,) = layout.select({"name": "unit_fig"})
+    return {r.glyph.y: r.glyph.line_color for r in fig.renderers
+            if isinstance(r, GlyphRenderer) and isinstance(r.glyph, Line)}
+
+
+def diagram_colours() -> dict:
+    """{quantity: colour} web/features/diagram.js draws with (the boot data's constants)."""
+    return constants()["colours"]
+
+
+def test_one_quantity_has_one_colour_in_the_unit_plot_and_the_diagram():
+    lines, drawn = unit_plot_colours(), diagram_colours()
+    assert set(lines) == set("fioch")
+    assert lines == {k: drawn[k] for k in lines}  # C was drawn in the diagram's colour of C~
+    # the diagram's static gate boxes too
+    fig = diagram.panel().child.children[0]
+    (boxes,) = [r.data_source.data["line_color"] for r in fig.renderers
+                if type(r.glyph).__name__ == "Rect" and r.glyph.line_color == "line_color"]
+    assert list(boxes) == [drawn[k] for k in diagram.GATES_X]
+
+
 @pytest.mark.parametrize("cvd", [None, *CVD])
 def test_unit_plot_lines_stay_distinguishable(cvd):
-    colours = [c for _, _, c in page.UNIT_LINES]
+    colours = list(unit_plot_colours().values())
     gaps = [np.linalg.norm(lab(a, cvd) - lab(b, cvd)) for a, b in itertools.combinations(colours, 2)]
     assert min(gaps) > 15, f"two line colours look alike ({min(gaps):.1f} Delta E) under {cvd}"
 
 
 @pytest.mark.parametrize("cvd", [None, *CVD])
 def test_diagram_gate_colours_stay_distinguishable(cvd):
-    colours = [diagram.COLOURS[k] for k in "figo"]
+    colours = [diagram_colours()[k] for k in "figo"]
     gaps = [np.linalg.norm(lab(a, cvd) - lab(b, cvd)) for a, b in itertools.combinations(colours, 2)]
     assert min(gaps) > 15
 
@@ -62,3 +94,15 @@ def test_gate_scale_is_monotonic_in_lightness(cvd):
     from bokeh.palettes import Viridis256
     L = [lab(c, cvd)[0] for c in Viridis256[::15]]
     assert all(b > a for a, b in zip(L, L[1:]))
+
+
+def test_no_colour_is_written_in_both_languages():
+    """A colour both sides draw is written once, in Python (web/constants.py), and reaches the
+    JavaScript through the boot data: no hex colour of web/'s Python appears in its JavaScript."""
+    web = Path(page.__file__).parent
+    hex_colour = re.compile(r"#[0-9a-fA-F]{6}\b")
+    py = {c.lower() for p in web.rglob("*.py") for c in hex_colour.findall(p.read_text())}
+    js = {c.lower(): p.name for p in web.rglob("*.js") for c in hex_colour.findall(p.read_text())}
+    assert {c.lower() for c in constants()["colours"].values()} <= py
+    both = {c: f for c, f in js.items() if c in py}
+    assert not both, f"written in Python and in JavaScript: {both}"

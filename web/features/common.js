@@ -19,11 +19,3 @@ export function download(data, filename, type = "application/octet-stream") {
 /** A file-name-safe version of a model name ("trained: beijing" -> "trained-beijing"). */
 export const safeName = (s) => String(s).replace(/\.npz$/i, "").replace(/[^\w.-]+/g, "-")
   .replace(/^-+|-+$/g, "").slice(0, 60) || "model";
-
-/** Which tab of the panels is open (its TabPanel name), or "". */
-export function activeTab(m) {
-  let tabs;
-  try { tabs = m("panels"); } catch { return ""; }
-  const panel = tabs.tabs[tabs.active];
-  return panel ? panel.name || "" : "";
-}

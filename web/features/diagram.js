@@ -1,10 +1,8 @@
 // The cell diagram (web/panels/diagram.py): valves, flows, numbers and equations for the
-// selected unit at the current step, redrawn on every trace, step and unit change.
+// selected unit at the current step, redrawn on every trace, step and unit change. Colours and
+// geometry are those of the static drawing: web/constants.py, sent in the boot data.
 import { PlotOverlay, setBox } from "./overlay.js";
 
-const GATES_X = { f: 4.0, i: 6.3, g: 8.3, o: 10.8 };
-const GAUGE_Y0 = 4.3, GAUGE_H = 1.6, CELL_Y = 7.6;
-const COLOURS = { f: "#0072B2", i: "#E69F00", g: "#CC79A7", o: "#009E73", c: "#7f3b08", h: "#000000" };
 const num = (x) => (x < 0 ? "\u2212" : "") + Math.abs(x).toFixed(2);
 const width = (v) => 1 + 4 * Math.min(Math.abs(v), 1.5);
 
@@ -40,6 +38,9 @@ export function equations(v, token, t, u, l, clamped) {
 }
 
 export function install({ ctl, m, at }) {
+  const { colours: COLOURS, ink: INK, diagram } = ctl.boot.constants;
+  const { gates_x: GATES_X, gauge_y0: GAUGE_Y0, gauge_h: GAUGE_H, cell_y: CELL_Y } = diagram;
+  const { nodes: { keep, add, let_in: letIn, tanh, show }, node_r: [rx, ry], tanh_r: rt, x_end: END } = diagram;
   const fig = m("diagram_fig");
   const src = { flows: m("diagram_flows"), gauges: m("diagram_gauges"), numbers: m("diagram_numbers") };
   // the equations: text in the (empty) equation plot's HTML overlay, one line per data unit of y
@@ -67,17 +68,17 @@ export function install({ ctl, m, at }) {
     const v = cellValues(tr, at, l, t, u);
     const top = GAUGE_Y0 + GAUGE_H;
     const flows = [
-      [[0.3, 3.6], [CELL_Y, CELL_Y], width(v.c_prev), COLOURS.c],              // C_{t-1} in
-      [[4.4, 6.9], [CELL_Y, CELL_Y], width(v.f * v.c_prev), COLOURS.c],        // kept memory
-      [[7.7, 13.8], [CELL_Y, CELL_Y], width(v.c), COLOURS.c],                  // C_t out
-      [[GATES_X.f, GATES_X.f], [top, CELL_Y - 0.42], width(v.f), COLOURS.f],   // forget valve
-      [[GATES_X.i, GATES_X.i, 6.9], [top, 5.9, 5.9], width(v.i), COLOURS.i],   // input valve
-      [[GATES_X.g, GATES_X.g, 7.7], [top, 5.9, 5.9], width(v.g), COLOURS.g],   // candidate
-      [[7.3, 7.3], [6.31, CELL_Y - 0.42], width(v.i * v.g), COLOURS.i],         // i * C~ enters
-      [[12.6, 12.6], [CELL_Y, 6.85], width(v.c), COLOURS.c],                    // to tanh
-      [[12.6, 12.6], [5.76, 5.02], width(Math.tanh(v.c)), COLOURS.c],
-      [[GATES_X.o, GATES_X.o, 12.2], [top, 4.6, 4.6], width(v.o), COLOURS.o],  // output valve
-      [[13.0, 13.9], [4.6, 4.6], width(v.h), COLOURS.h],                       // h_t out
+      [[0.3, keep[0] - rx], [CELL_Y, CELL_Y], width(v.c_prev), COLOURS.c],              // C_{t-1} in
+      [[keep[0] + rx, add[0] - rx], [CELL_Y, CELL_Y], width(v.f * v.c_prev), COLOURS.c], // kept memory
+      [[add[0] + rx, END - 0.1], [CELL_Y, CELL_Y], width(v.c), COLOURS.c],               // C_t out
+      [[GATES_X.f, GATES_X.f], [top, keep[1] - ry], width(v.f), COLOURS.f],             // forget valve
+      [[GATES_X.i, GATES_X.i, letIn[0] - rx], [top, letIn[1], letIn[1]], width(v.i), COLOURS.i], // input valve
+      [[GATES_X.g, GATES_X.g, letIn[0] + rx], [top, letIn[1], letIn[1]], width(v.g), COLOURS.g], // candidate
+      [[add[0], add[0]], [letIn[1] + ry, add[1] - ry], width(v.i * v.g), COLOURS.i],   // i * C~ enters
+      [[tanh[0], tanh[0]], [CELL_Y, tanh[1] + rt], width(v.c), COLOURS.c],             // to tanh
+      [[tanh[0], show[0]], [tanh[1] - rt, show[1] + ry], width(Math.tanh(v.c)), COLOURS.c],
+      [[GATES_X.o, GATES_X.o, show[0] - rx], [top, show[1], show[1]], width(v.o), COLOURS.o], // output valve
+      [[show[0] + rx, END], [show[1], show[1]], width(v.h), COLOURS.h],                // h_t out
     ];
     src.flows.data = { xs: flows.map((f) => f[0]), ys: flows.map((f) => f[1]),
                        width: flows.map((f) => f[2]), colour: flows.map((f) => f[3]) };
@@ -92,13 +93,12 @@ export function install({ ctl, m, at }) {
     const clamped = clampedGates(l, t, u);
     const label = (k, name) => `${name} ${num(v[k])}${clamped.has(k) ? " \u2691" : ""}`;
     src.numbers.data = {
-      x: [GATES_X.f + 0.38, GATES_X.i + 0.38, GATES_X.g + 0.38, GATES_X.o + 0.38, -0.4, 13.9, -0.4, 13.9, 1.4],
+      x: [GATES_X.f + 0.38, GATES_X.i + 0.38, GATES_X.g + 0.38, GATES_X.o + 0.38, -0.4, END, -0.4, END, 1.4],
       y: [GAUGE_Y0 + 0.8, GAUGE_Y0 + 0.8, GAUGE_Y0 + 0.8, GAUGE_Y0 + 0.8, CELL_Y - 0.55,
           CELL_Y - 0.55, 0.65, 4.05, 0.35],
       text: [label("f", "f"), label("i", "i"), `C\u0303 ${num(v.g)}`, label("o", "o"),
              num(v.c_prev), num(v.c), num(v.h_prev), num(v.h), `\u201c${tr.tokens[t]}\u201d`],
-      colour: [COLOURS.f, COLOURS.i, COLOURS.g, COLOURS.o, COLOURS.c, COLOURS.c, "#333333",
-               "#000000", "#333333"],
+      colour: [COLOURS.f, COLOURS.i, COLOURS.g, COLOURS.o, COLOURS.c, COLOURS.c, INK, COLOURS.h, INK],
     };
     // no step number in the title: a title that changes every step re-lays out the figure
     const title = `LSTM unit ${u}${tr.L > 1 ? ` of layer ${l}` : ""}: valves open 0 (closed) \u2026 1 (open), line widths show what flows`;

@@ -2,14 +2,14 @@
 // plain tanh RNN (pysim.rnn.compare via Session.gradient_flow), recomputed for each new trace
 // while the tab is open, or on Compute.
 
-import { activeTab } from "./common.js";
+import { quiet } from "../util.js";
 
 const MAX_LABELS = 40;
 // BokehJS reads $$...$$, \[...\] and \(...\) in axis labels as TeX: a zero-width space keeps a
 // typed token plain text
 const plain = (s) => String(s).replace(/\$\$/g, "$\u200b$").replace(/\\([[(])/g, "\\\u200b$1");
 
-export function install({ ctl, m, bridge }) {
+export function install({ ctl, m, bridge, tabs }) {
   const src = m("gflow_src"), fig = m("gflow_fig"), status = m("gflow_status");
   const ticker = m("gflow_ticks"), axis = m("gflow_xaxis"), yRange = m("gflow_y");
   const compute = m("gflow_compute");
@@ -70,12 +70,8 @@ export function install({ ctl, m, bridge }) {
     return busy;
   }
 
-  const quiet = (p) => p.catch(() => {});
-  const visible = () => activeTab(m) === "panel_gflow";
-  ctl.addEventListener("trace", () => { stale = true; if (visible() && ctl.isReady) quiet(run()); });
-  try {
-    m("panels").property("active").change.connect(() => { if (visible() && ctl.isReady) quiet(run()); });
-  } catch { /* no tabs */ }
+  ctl.addEventListener("trace", () => { stale = true; if (tabs.isOpen("panel_gflow") && ctl.isReady) quiet(run()); });
+  tabs.onOpen("panel_gflow", () => { if (ctl.isReady) quiet(run()); });
   compute.on_event("button_click", () => quiet(run()));
   return { gradientFlow: () => run() };
 }

@@ -1,5 +1,5 @@
 // The page's features beyond the core views. Each module exports install(ctx) and may return
-// functions to add to window.pysim. ctx: {ctl, views, m, bridge, afterPaint, showMessage,
+// functions to add to window.pysim. ctx: {ctl, views, m, bridge, tabs, afterPaint, showMessage,
 // hideMessage, showError, at, traceToJson} (see app.js).
 import * as diagram from "./diagram.js";
 import * as intervene from "./intervene.js";

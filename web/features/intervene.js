@@ -1,6 +1,7 @@
 // Interventions (web/panels/intervene.py): clamps are kept in ctl.clamps and sent to pysim with
 // every trace; the worker then also returns the unclamped C, h and probabilities (base_*).
-import { activeTab } from "./common.js";
+import { argmax } from "../trace.js";
+import { quiet } from "../util.js";
 
 const GATE_NAMES = { f: "forget gate f", i: "input gate i", o: "output gate o", zero: "silence" };
 
@@ -30,7 +31,7 @@ export function normalise(list) {
   });
 }
 
-export function install({ ctl, m, showMessage }) {
+export function install({ ctl, m, tabs, showMessage }) {
   const w = Object.fromEntries(["clamp_gate", "clamp_value", "clamp_unit", "clamp_steps",
     "clamp_add", "clamp_clear", "clamp_list"].map((k) => [k, m(k)]));
   const cells = m("clamp_cells"), preds = m("clamp_preds");
@@ -38,15 +39,14 @@ export function install({ ctl, m, showMessage }) {
   const cmaps = { c: m("delta_c_cmap"), h: m("delta_h_cmap") };
 
   function apply(list) {
-    const previous = ctl.clamps;
+    let clamps;
     try {
-      ctl.clamps = normalise(list);
+      clamps = normalise(list);
     } catch (err) {
       showMessage(`${err.message} The clamp was not applied.`);
       return Promise.reject(err);
     }
-    return ctl.retrace(ctl.text).catch((err) => {
-      ctl.clamps = previous; // a clamp pysim refuses (e.g. a unit that does not exist) is dropped
+    return ctl.setClamps(clamps).catch((err) => { // a clamp pysim refuses is dropped
       if (!err.superseded) showMessage(`${err.message} The clamp was not applied.`);
       throw err;
     });
@@ -71,15 +71,10 @@ export function install({ ctl, m, showMessage }) {
     cells.data = d;
     for (const k of ["c", "h"]) { cmaps[k].low = -big[k]; cmaps[k].high = big[k]; }
     const tags = tr.tags.length ? tr.tags : [""];
-    const argmax = (probs, t) => {
-      let best = 0;
-      for (let k = 1; k < K; k++) if (probs[t * K + k] > probs[t * K + best]) best = k;
-      return best;
-    };
     const p = { t: [], run: [], tag: [], colour: [] };
     for (let t = 0; t < T; t++) {
-      const without = clamped ? argmax(tr.base_probs, t) : argmax(tr.probs, t);
-      const withc = argmax(tr.probs, t);
+      const without = clamped ? argmax(tr.base_probs, K, t) : argmax(tr.probs, K, t);
+      const withc = argmax(tr.probs, K, t);
       p.t.push(t, t); p.run.push("without", "with clamps");
       p.tag.push(K ? tags[without] : "", K ? tags[withc] : "");
       p.colour.push("#f3f5f9", withc !== without ? "#fdd49e" : "#f3f5f9");
@@ -97,7 +92,6 @@ export function install({ ctl, m, showMessage }) {
       : "No clamps: the run shown is the model's own.";
   }
 
-  const quiet = (p) => p.catch(() => {});
   w.clamp_add.on_event("button_click", () => {
     const [t0, t1] = w.clamp_steps.value.map((v) => Math.round(v));
     const unit = w.clamp_unit.value === "all" ? null : Number(w.clamp_unit.value);
@@ -109,15 +103,12 @@ export function install({ ctl, m, showMessage }) {
   // the comparison (T x H cells) is drawn while its tab is open or clamps are set: a hidden,
   // clamp-free comparison is all zeros, and redrawing it cost every retrace ~20 ms at T=200, H=128
   let stale = true;
-  const visible = () => activeTab(m) === "panel_intervene";
   const refresh = () => {
-    stale = !(visible() || ctl.clamps.length > 0);
+    stale = !(tabs.isOpen("panel_intervene") || ctl.clamps.length > 0);
     if (!stale) draw();
   };
   ctl.addEventListener("trace", refresh);
-  try {
-    m("panels").property("active").change.connect(() => { if (stale && visible()) refresh(); });
-  } catch { /* no tabs */ }
+  tabs.onOpen("panel_intervene", () => { if (stale) refresh(); });
   refresh();
   return {
     setClamps: (list) => apply(list),

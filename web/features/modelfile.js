@@ -1,15 +1,15 @@
 // Your own model and exports (web/panels/modelfile.py): load a .npz (pysim / PyTorch or Keras
 // names: pysim.io.load in the worker, with a vocabulary file and module names if given), download
 // the current model, and export the trace as CSV / JSON. A loaded model is shown through
-// ctl.adopt (app.js): the text box gets a sentence it reads (Session.load_model's "text"), or
+// ctl.adopt (controller.js): the text box gets a sentence it reads (Session.load_model's "text"), or
 // stays empty with a prompt saying what it reads while the views show it reading one word of its
 // vocabulary ("probe"); views, menu, status and state() change together or not at all. Downloads are Blobs behind a temporary <a download> (common.js): nothing the
 // strict CSP forbids. PNGs come from each plot's own save tool.
 
 import { download, safeName } from "./common.js";
 import { pauseTraining } from "./train.js";
+import { quiet } from "../util.js";
 
-const MAX_BYTES = 64 << 20; // pysim.io.MAX_FILE_BYTES
 const GATES = ["f", "i", "g", "o", "c", "h"];
 
 /** A CSV field: quoted when it holds a comma, quote, or line break (RFC 4180). */
@@ -91,6 +91,7 @@ function vocabArg(vocab) {
 
 export function install(ctx) {
   const { ctl, m, bridge, showMessage } = ctx;
+  const MAX_BYTES = ctl.boot.constants.max_bytes; // pysim.io.MAX_FILE_BYTES
   const upload = m("model_file"), out = m("model_report");
   const vocabInput = m("vocab_file"), namesInput = m("module_names");
   let loading = Promise.resolve();
@@ -127,7 +128,7 @@ export function install(ctx) {
     } catch (err) {
       throw err.fatal ? err : fail(`its trace failed (${err.message}).`);
     }
-    // for a restarted worker (app.js bringBack): the file, or with a vocabulary or names given,
+    // for a restarted worker (controller.js bringBack): the file, or with a vocabulary or names given,
     // the model as pysim writes it (its vocabulary in meta)
     ctl.keep(info.name, given || names ? await bridge.call("export_model") : bytes);
     return info;
@@ -160,9 +161,8 @@ export function install(ctx) {
     await bridge.ready;
     return bridge.call("export_model", Boolean(compressed));
   }
-  const quiet = (p) => p.catch((err) => showMessage(`Export failed: ${err.message}`));
   m("model_download").on_event("button_click", () => quiet(exportModel().then((bytes) =>
-    download(bytes, `pysim-${safeName(ctl.preset)}.npz`))));
+    download(bytes, `pysim-${safeName(ctl.preset)}.npz`)), (err) => showMessage(`Export failed: ${err.message}`)));
   const stem = () => `pysim-${safeName(ctl.preset)}-${safeName(ctl.trace.tokens.slice(0, 6).join("-"))}`;
   m("export_csv").on_event("button_click", () =>
     download(traceCSV(ctl.trace), `${stem()}-trace.csv`, "text/csv;charset=utf-8"));

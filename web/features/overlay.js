@@ -1,4 +1,4 @@
-// HTML over a BokehJS plot (not a feature itself; used by app.js and the cell diagram).
+// HTML over a BokehJS plot (not a feature itself; used by the step cursor, cursor.js, and the cell diagram).
 //
 // An element lives in the plot's own HTML overlay layer: above its canvases, below the layer
 // that takes its mouse events (so hover tools still work). Changing it repaints no canvas: a

@@ -35,12 +35,12 @@ function heatCanvas(values, T, H, palette, low, high) {
 
 /** Draw the boot trace (layer 0) into `root`; returns the preview element. */
 export function drawPreview(root, boot) {
-  const { trace, preview } = boot;
+  const { trace, preview, constants } = boot;
   const layer = trace.layers[0];
   const T = trace.tokens.length, H = T ? layer.f[0].length : 0;
   const words = el("div", { className: "pv-words" });
   for (const [t, token] of trace.tokens.entries()) {
-    const span = el("span", {}, T <= 60 ? token : "");
+    const span = el("span", {}, T <= constants.legible_steps ? token : "");
     span.classList.toggle("unk", Boolean(trace.unknown[t]));
     span.classList.toggle("now", t === T - 1); // the page opens on the last step
     words.append(span);
@@ -57,7 +57,7 @@ export function drawPreview(root, boot) {
   const box = el("div", { id: "pysim-preview", ariaHidden: "true" },
     el("div", { className: "pv-controls" }, "Loading the controls\u2026"),
     el("div", { className: "pv-strip" }, el("div", { className: "pv-title" },
-      "tokens (current one framed; predicted tag below)"), words),
+      constants.token_title), words),
     el("div", { className: "pv-row" }, ...heat.slice(0, 3)),
     el("div", { className: "pv-row" }, ...heat.slice(3)));
   root.append(box);

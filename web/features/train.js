@@ -4,12 +4,12 @@
 // effect as soon as the chunk in flight returns (~0.1 s). After each chunk the current sentence
 // is traced again, so the views above show the gates of the model as it learns.
 
-import { activeTab, download, safeName } from "./common.js";
+import { quiet } from "../util.js";
+import { on } from "../widgets.js";
+import { download, safeName } from "./common.js";
 
 const CHUNK_MS = 150;          // aim for chunks of about this much training (pause latency)
-const MAX_CHUNK = 200;         // pysim.live.MAX_CHUNK
 const EVAL_EVERY_S = 0.3;      // held-out evaluation after this much training time
-const DEFAULT_LR = { adam: "0.02", sgd: "0.5" };
 const pct = (x) => `${(100 * x).toFixed(1)}%`;
 
 let pauseHook = async () => {};
@@ -17,7 +17,9 @@ let pauseHook = async () => {};
 export const pauseTraining = () => pauseHook();
 
 export function install(ctx) {
-  const { ctl, m, bridge, showMessage } = ctx;
+  const { ctl, m, bridge, tabs, showMessage } = ctx;
+  // pysim.live.MAX_CHUNK, and the learning rates proposed per optimizer (web/constants.py)
+  const { max_chunk: MAX_CHUNK, default_lr: DEFAULT_LR } = ctl.boot.constants;
   const w = Object.fromEntries(["train_task", "train_optimizer", "train_lr", "train_start",
     "train_pause", "train_reset", "train_download", "train_status", "train_sentence", "train_add",
     "train_remove", "train_clear", "train_sentences"].map((k) => [k.slice(6), m(k)]));
@@ -84,7 +86,7 @@ export function install(ctx) {
   }
 
   // ---- Python calls
-  /** The model as trained so far, kept by the page: a restarted worker gets it back (app.js). */
+  /** The model as trained so far, kept by the page: a restarted worker gets it back (controller.js). */
   let kept = null; // {name, steps} of the model last kept
   async function keepModel() {
     if (!status || !status.name) return;
@@ -154,7 +156,7 @@ export function install(ctx) {
           status = res;
           if (res.evaluated) evalAt = res.seconds;
           record(res);
-          if (shown()) ctl.status.model(res.info);
+          if (shown()) ctl.refreshModel(res.info);
           if (res.diverged) { why = "diverged"; break; }
           say(describe(res));
           if (until !== null && res.evaluated && res.held_out && res.held_out.accuracy >= until) {
@@ -214,7 +216,7 @@ export function install(ctx) {
   }
 
   // Python restarted (Retry after a crash): the training run lived in the stopped worker. The
-  // model as of its last pause comes back as the current model (app.js); Start trains afresh.
+  // model as of its last pause comes back as the current model (controller.js); Start trains afresh.
   ctl.addEventListener("restart", () => {
     if (!status || !status.name) return;
     const back = kept && kept.name === status.name
@@ -227,11 +229,11 @@ export function install(ctx) {
   });
 
   // ---- widgets
-  const quiet = (p) => p.catch((err) => { if (!err.superseded) say(err.message); });
-  w.start.on_event("button_click", () => quiet(start()));
-  w.pause.on_event("button_click", () => quiet(pause()));
-  w.reset.on_event("button_click", () => quiet(setup({ task: w.task.value, ...options() })));
-  w.download.on_event("button_click", () => quiet((async () => {
+  const said = (p) => quiet(p, (err) => { if (!err.superseded) say(err.message); });
+  w.start.on_event("button_click", () => said(start()));
+  w.pause.on_event("button_click", () => said(pause()));
+  w.reset.on_event("button_click", () => said(setup({ task: w.task.value, ...options() })));
+  w.download.on_event("button_click", () => said((async () => {
     const bytes = await bridge.call("train_export");
     download(bytes, `pysim-${safeName(status.name)}-step${status.steps}.npz`);
   })()));
@@ -242,12 +244,12 @@ export function install(ctx) {
   w.task.property("value").change.connect(() => {
     buttons();
     if (status && status.name && status.task !== w.task.value) {
-      quiet(pause().then(() => say(describe(status, `Start trains a fresh model on ${w.task.value}.`))));
+      said(pause().then(() => say(describe(status, `Start trains a fresh model on ${w.task.value}.`))));
     }
   });
   // the user picks another model in the page's Model menu: training pauses at once
-  ctx.views.w.preset.property("value").change.connect(() => {
-    if (!ctl.guard && run && status && ctx.views.w.preset.value !== status.name) {
+  on(ctx.views.w.preset, "value", (name) => {
+    if (run && status && name !== status.name) {
       run.stop = true;
       run.note = "Paused: the page shows another model now; Start continues training (and shows " +
         "the trained model again).";
@@ -266,15 +268,13 @@ export function install(ctx) {
       w.sentence.setv({ value: "", value_input: "" });
     }, (err) => say(`Not added: ${err.message}`));
   });
-  w.remove.on_event("button_click", () => quiet(bridge.call("train_remove", -1).then(listSentences)));
-  w.clear.on_event("button_click", () => quiet(bridge.call("train_remove", "all").then(listSentences)));
+  w.remove.on_event("button_click", () => said(bridge.call("train_remove", -1).then(listSentences)));
+  w.clear.on_event("button_click", () => said(bridge.call("train_remove", "all").then(listSentences)));
   // opening the tab generates the task's corpus in the worker, so Start does not wait for it
   const prepare = () => {
-    if (activeTab(m) === "panel_train" && ctl.isReady && !run) {
-      bridge.call("train_status", w.task.value).catch(() => {});
-    }
+    if (tabs.isOpen("panel_train") && ctl.isReady && !run) quiet(bridge.call("train_status", w.task.value));
   };
-  try { m("panels").property("active").change.connect(prepare); } catch { /* no tabs */ }
+  tabs.onOpen("panel_train", prepare);
   w.task.property("value").change.connect(prepare);
   buttons();
 

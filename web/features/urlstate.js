@@ -1,11 +1,12 @@
 // Share: the page's whole state lives in the URL, driven both ways by one declarative table.
 // Reading the URL restores the state once at start; every change writes it back (replaceState).
 
+import { quiet } from "../util.js";
 import { normalise } from "./intervene.js";
 
 // key: URL parameter. read(ctl, w) -> string, or null for "the default" (left out of the URL).
-// restore(ctl, w, value) applies a value; `stage` orders restoring: 0 model, 1 text and clamps
-// (one trace), 2 what depends on the trace.
+// restore(ctl, w, value, pending) applies a value; `stage` orders restoring: 0 model, 1 text and
+// clamps (kept in `pending` for one trace), 2 what depends on the trace.
 const MAX_URL_TEXT = 2000; // characters; longer texts stay out of links (browsers cap URLs)
 
 const FIELDS = [
@@ -17,10 +18,10 @@ const FIELDS = [
     // left out when it is the default text of the model the link opens with
     read: (c) => (c.text === c.boot.presets[c.builtin.has(c.preset) ? c.preset : c.boot.preset].text
       || c.text.length > MAX_URL_TEXT ? null : c.text),
-    restore: (c, w, v) => { c.pendingText = v; } },
+    restore: (c, w, v, pending) => { pending.text = v; } },
   { key: "clamps", stage: 1,
     read: (c) => (c.clamps.length ? JSON.stringify(c.clamps) : null),
-    restore: (c, w, v) => { c.clamps = normalise(JSON.parse(v)); } },
+    restore: (c, w, v, pending) => { pending.clamps = normalise(JSON.parse(v)); } },
   { key: "t", stage: 2,
     read: (c) => (c.t === c.trace.T - 1 ? null : String(c.t)),
     restore: (c, w, v) => c.seek(Number(v)) },
@@ -50,23 +51,22 @@ export function encode(ctl, w) {
   return params.toString();
 }
 
-export function install({ ctl, views, m, showMessage }) {
-  const w = { ...views.w, panels: (() => { try { return m("panels"); } catch { return null; } })() };
+export function install({ ctl, views, m, tabs, showMessage }) {
+  const w = { ...views.w, panels: tabs.tabs };
   let restoring = true;
 
   async function restore(params) {
+    const pending = {};
     for (const stage of [0, 1, 2]) {
       for (const f of FIELDS.filter((x) => x.stage === stage && params.has(x.key))) {
         try {
-          await f.restore(ctl, w, params.get(f.key));
+          await f.restore(ctl, w, params.get(f.key), pending);
         } catch (err) {
           showMessage(`The link's ${f.key} could not be restored: ${err.message}`);
         }
       }
       if (stage === 1 && (params.has("text") || params.has("clamps"))) {
-        const text = ctl.pendingText ?? ctl.text;
-        delete ctl.pendingText;
-        await ctl.setText(text).catch(() => {}); // the page shows why, the last trace stays
+        await quiet(ctl.setText(pending.text ?? ctl.text, pending)); // the page shows why a trace fails
       }
     }
   }
@@ -83,10 +83,10 @@ export function install({ ctl, views, m, showMessage }) {
   }
 
   const params = new URLSearchParams(location.search);
-  ctl.restored = restore(params).finally(() => { restoring = false; write(); });
+  const restored = restore(params).finally(() => { restoring = false; write(); });
   for (const ev of ["trace", "step", "unit"]) ctl.addEventListener(ev, write);
   w.speed.property("value").change.connect(write);
-  if (w.panels) w.panels.property("active").change.connect(write);
+  tabs.onChange(write);
   m("share").on_event("button_click", async () => {
     clearTimeout(timer);
     const link = `${location.origin}${location.pathname}?${encode(ctl, w)}`;
@@ -104,6 +104,6 @@ export function install({ ctl, views, m, showMessage }) {
   });
   return {
     url: () => { clearTimeout(timer); const q = encode(ctl, w); return `${location.origin}${location.pathname}${q ? "?" + q : ""}`; },
-    restored: () => ctl.restored,
+    restored: () => restored,
   };
 }

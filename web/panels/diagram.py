@@ -10,12 +10,12 @@ from bokeh.models import ColumnDataSource, TabPanel
 from bokeh.layouts import row
 from bokeh.plotting import figure
 
-COLOURS = {"f": "#0072B2", "i": "#E69F00", "g": "#CC79A7", "o": "#009E73", "c": "#7f3b08",
-           "h": "#000000"}  # Okabe-Ito, as the unit plot
-GATE_Y = 3.2           # gate boxes
-GAUGE_Y0, GAUGE_H = 4.3, 1.6  # valves: bottom and full height
-CELL_Y = 7.6           # the memory line C_{t-1} -> C_t
-GATES_X = {"f": 4.0, "i": 6.3, "g": 8.3, "o": 10.8}
+from web.constants import COLOURS, DIAGRAM, INK  # shared with web/features/diagram.js
+
+GATE_Y = DIAGRAM["gate_y"]
+GAUGE_Y0, GAUGE_H = DIAGRAM["gauge_y0"], DIAGRAM["gauge_h"]
+CELL_Y = DIAGRAM["cell_y"]
+GATES_X = DIAGRAM["gates_x"]
 LABELS = {"f": "\u03c3  forget", "i": "\u03c3  input", "g": "tanh  cand.", "o": "\u03c3  output"}
 
 
@@ -53,9 +53,9 @@ def panel() -> TabPanel:
     fig.rect("x", "y", width=0.55, height="height", fill_color="colour", line_color=None,
              source=gauges, **DYNAMIC)
     # operators: x and + on the memory line, the output's tanh and x (flows end at their edges)
-    nodes_x, nodes_y = [4.0, 7.3, 7.3, 12.6, 12.6], [CELL_Y, CELL_Y, 5.9, 6.3, 4.6]
+    nodes_x, nodes_y = zip(*DIAGRAM["nodes"].values())  # keep, add, let_in, tanh, show
     fig.scatter(nodes_x, nodes_y, size=[26, 26, 26, 36, 26], fill_color="white",
-                line_color="#333333", line_width=2)
+                line_color=INK, line_width=2)
     fig.text(nodes_x, nodes_y, text=["\u00d7", "+", "\u00d7", "tanh", "\u00d7"], text_align="center",
              text_baseline="middle", text_font_size=["14px", "14px", "14px", "11px", "14px"],
              text_font_style="bold")
@@ -63,7 +63,7 @@ def panel() -> TabPanel:
     fig.text([-0.4, -0.4, 14.0, 14.0, 0.5], [CELL_Y + 0.55, 1.75, CELL_Y + 0.55, 5.1, 0.35],
              text=["C_{t\u22121}", "h_{t\u22121}", "C_t", "h_t", "x_t"], text_font_size="12px",
              text_color="#555555")
-    fig.text([0.2], [8.75], text=["memory cell"], text_font_size="11px", text_color="#7f3b08")
+    fig.text([0.2], [8.75], text=["memory cell"], text_font_size="11px", text_color=COLOURS["c"])
     # numbers (dynamic): values next to valves and at the ends
     numbers = ColumnDataSource(name="diagram_numbers", data=dict(x=[], y=[], text=[], colour=[]))
     fig.text("x", "y", text="text", text_color="colour", source=numbers, text_font_size="12px",

@@ -9,6 +9,8 @@ from bokeh.models import (Button, ColumnDataSource, Div, FixedTicker, HoverTool,
                           TabPanel, TextInput)
 from bokeh.plotting import figure
 
+from web.constants import limits  # the learning rate shown first: the one train.js proposes
+
 CAPTION = ("Train a fresh LSTM here, in your browser: pysim's own backprop through time and "
            "optimizer run in the Python worker, a few minibatches at a time. The views above "
            "show the model being trained, so you can watch the gates of the current sentence "
@@ -43,7 +45,7 @@ def panel() -> TabPanel:
         ("mine", "my sentences only")])
     optimizer = Select(name="train_optimizer", title="Optimizer", value="adam", width=100,
                        options=[("adam", "Adam"), ("sgd", "SGD (momentum 0.9)")])
-    lr = TextInput(name="train_lr", title="Learning rate", value="0.02", width=100)
+    lr = TextInput(name="train_lr", title="Learning rate", value=limits()["default_lr"]["adam"], width=100)
     start = Button(name="train_start", label="\u25b6 Start training", button_type="success",
                    width=140)
     pause = Button(name="train_pause", label="\u275a\u275a Pause", width=90, disabled=True)

@@ -1,0 +1,34 @@
+// window.pysim: the page's automation API (tests, benchmarks, the console). Each action waits
+// for the views to be drawn and resolves once the page shows its result; features add their own
+// functions (web/features/*.js install()).
+
+import { model } from "./views.js";
+import { afterPaint } from "./util.js";
+
+/** The API over controller `ctl`; `drawn`: the views are on screen; `featured`: every feature is
+ *  installed. */
+export function makeApi(ctl, drawn, featured) {
+  const drawnApi = drawn.then(() => undefined);
+  drawnApi.catch(() => {}); // shown on the page; a caller awaiting it sees the error too
+  const api = {
+    drawn: drawnApi,
+    // ready: Python can trace typed text, every feature is installed, and the state from the URL
+    // (if any) is restored (a getter: after Retry has restarted a failed Python, it is the new
+    // start's promise)
+    get ready() {
+      return Promise.all([ctl.ready, featured]).then(() => api.restored && api.restored()).then(() => undefined);
+    },
+    setText: async (text) => { await drawn; return ctl.setText(text); },
+    setPreset: async (name) => { await drawn; return ctl.setPreset(name); },
+    step: async (n = 1) => { await drawn; return ctl.step(n); },
+    seek: async (t) => { await drawn; return ctl.seek(t); },
+    play: async (opts) => { await drawn; ctl.play(opts); },
+    pause: async () => { await drawn; ctl.pause(); },
+    setUnit: async (u) => { await drawn; ctl.setUnit(u); return afterPaint(); },
+    state: () => ctl.state(),
+    model, // (name) -> the page's BokehJS model of that name, for tests that look at the views
+    python: () => ctl.python ?? null, // {boot: "fresh" | "snapshot", ms} once Python is ready
+    memory: async () => { await ctl.ready; return ctl.bridge.request("memory", {}); }, // {wasm, objects}
+  };
+  return api;
+}
