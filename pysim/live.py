@@ -26,7 +26,7 @@ import numpy as np
 from . import tasks
 from .io import describe
 from .tasks import Task, format_tagged, parse_tagged
-from .train import DEFAULTS, Adam, SGD, Trainer, encode_examples, held_out_examples
+from .train import Adam, SGD, Trainer, default_lr, encode_examples, held_out_examples
 
 TASKS = (*tasks.TASKS, "mine")  # beijing, memory, mine
 USER_REPEAT = 10           # each hand-tagged sentence counts as this many training examples
@@ -81,9 +81,7 @@ class Training:
         self.task_name, self.optimizer, self.lr = task, optimizer, lr
 
     def default_lr(self) -> float:
-        if self.optimizer == "sgd":
-            return 0.5
-        return DEFAULTS.get(self.task_name, {}).get("lr", 0.02)
+        return default_lr(self.task_name, self.optimizer)
 
     @property
     def key(self) -> str:

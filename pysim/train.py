@@ -105,10 +105,10 @@ class Trainer:
 
     def __init__(self, task: Task, model: Model | None = None, optimizer: str = "adam",
                  lr: float | None = None, batch_size: int = 32, clip: float = 5.0, seed: int = 0):
-        """lr None: the task's default for Adam (DEFAULTS, what the presets used), 0.5 for SGD."""
+        """lr None: default_lr(task.name, optimizer)."""
         self.task = task
-        if lr is None and optimizer == "adam":
-            lr = DEFAULTS.get(task.name, {}).get("lr")
+        if lr is None and optimizer in ("adam", "sgd"):
+            lr = default_lr(task.name, optimizer)
         self.model = model if model is not None else new_model(task, seed)
         self.seed, self.batch_size, self.clip = seed, batch_size, clip
         self.key_weight = float(task.settings.get("key_weight", 1.0))
@@ -116,9 +116,9 @@ class Trainer:
         self.rng = np.random.default_rng(seed + 1)
         params = self.model.parameters()
         if optimizer == "adam":
-            self.optimizer = Adam(params, lr=0.01 if lr is None else lr)
+            self.optimizer = Adam(params, lr=lr)
         elif optimizer == "sgd":
-            self.optimizer = SGD(params, lr=0.5 if lr is None else lr, momentum=0.9)
+            self.optimizer = SGD(params, lr=lr, momentum=0.9)
         else:
             raise ValueError(f"optimizer must be adam or sgd, not {optimizer!r}")
         self.optimizer_name = optimizer
@@ -196,6 +196,18 @@ DEFAULTS = {  # steps, lr, batch size per task: what the presets were trained wi
     "beijing": {"steps": 400, "lr": 0.02, "batch_size": 32},
     "memory": {"steps": 600, "lr": 0.02, "batch_size": 32},
 }
+
+
+ADAM_LR = 0.02  # Adam's learning rate for a task without DEFAULTS (the page's "mine")
+SGD_LR = 0.5    # SGD's (with momentum 0.9), for every task
+
+
+def default_lr(task_name: str, optimizer: str = "adam") -> float:
+    """The learning rate used when none is given: the task's (what its preset was trained with)
+    for Adam, SGD_LR for SGD. The page's Train tab proposes the same (web/constants.py)."""
+    if optimizer == "sgd":
+        return SGD_LR
+    return DEFAULTS.get(task_name, {}).get("lr", ADAM_LR)
 
 
 def held_out_examples(task, n: int = 3) -> list[str]:

@@ -36,14 +36,11 @@ DIAGRAM = {
 TOKEN_TITLE = "tokens (current one framed; predicted tag below)"
 LEGIBLE_STEPS = 60
 
-SGD_LR = 0.5  # pysim.train.Trainer's learning rate for SGD when none is given
-
-
 def limits() -> dict:
     from pysim import io, live, train
     return {"max_chunk": live.MAX_CHUNK, "max_bytes": io.MAX_FILE_BYTES,
-            "default_lr": {"adam": str(train.DEFAULTS.get("beijing", {}).get("lr", 0.02)),
-                           "sgd": str(SGD_LR)}}
+            "default_lr": {"adam": str(train.default_lr("beijing", "adam")),
+                           "sgd": str(train.default_lr("beijing", "sgd"))}}
 
 
 def constants() -> dict:
