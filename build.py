@@ -178,6 +178,7 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str) -> None:
     from pysim import presets
     from web.constants import constants
     from web.page import page_item, preview_boot
+    from web.strings import strings
     default = presets.NAMES[0]
     text = presets.default_text(default)
     item = page_item(presets.NAMES, default, text, presets.ARTICLE_SENTENCES)
@@ -186,7 +187,8 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str) -> None:
                             "description": presets.load(n).meta.get("description", "")}
                         for n in presets.NAMES},
             "wheel": pysim_wheel, "article": list(presets.ARTICLE_SENTENCES),
-            "bokeh": bokeh_files, "preview": preview_boot(), "constants": constants()}
+            "bokeh": bokeh_files, "preview": preview_boot(), "constants": constants(),
+            "strings": strings()}
     html = (WEB / "index.html").read_text()
     # fetched at once, run by app.js after it has drawn the prerendered trace (boot["bokeh"])
     html = html.replace("{{MODULE_PRELOADS}}", "\n".join(

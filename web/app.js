@@ -10,12 +10,14 @@
 //   widgets.js     widgets and keyboard -> controller; set(): changes that raise no events
 //   tabs.js        the feature tabs: which is open, code run when one opens
 //   api.js         window.pysim
+//   i18n.js        the page's words in the reader's language (web/strings.py): t(key)
 //   features/      the tabs' features (features/index.js), the preview and the plot overlays
 
 import { makeApi } from "./api.js";
 import { Controller } from "./controller.js";
 import { FEATURES } from "./features/index.js";
 import { drawPreview } from "./features/preview.js";
+import { setup as setupLanguage } from "./i18n.js";
 import { hideMessage, showError, showMessage, wireErrorBox } from "./status.js";
 import { Tabs } from "./tabs.js";
 import { at, traceToJson } from "./trace.js";
@@ -38,6 +40,7 @@ function loadScripts(files) {
 // a module script runs once the page is parsed: the worker starts first (in the Controller),
 // then the prerendered trace is drawn as pictures, then BokehJS builds the views in their place
 const ctl = new Controller(JSON.parse(byId("pysim-boot").textContent)); // build.py write_page
+setupLanguage(ctl.boot.strings);
 wireErrorBox();
 if (new URLSearchParams(location.search).has("embed")) document.body.classList.add("embed");
 const preview = drawPreview(byId("pysim-stage"), ctl.boot);
