@@ -128,11 +128,15 @@ function announcer(ctl) {
   });
 }
 
-export function install({ ctl, m, tabs }) {
+export function install({ ctl, m, tabs, afterPaint }) {
   const meta = document.querySelector('meta[name="description"]');
   if (meta) meta.content = t("a11y.description");
-  nameHandles(m);
-  untab();
-  if (tabs.tabs) tabList(tabs.tabs, () => requestAnimationFrame(() => { nameHandles(m); untab(); }));
+  // BokehJS builds a plot's toolbar once the plot is laid out (a tab's: once it opens): sweep
+  // now and once the next frames are painted
+  const sweep = () => { nameHandles(m); untab(); };
+  const soon = () => afterPaint().then(sweep).then(afterPaint).then(sweep);
+  sweep();
+  soon();
+  if (tabs.tabs) tabList(tabs.tabs, soon);
   announcer(ctl);
 }
