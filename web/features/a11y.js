@@ -10,17 +10,23 @@
 //    (#pysim-announce in index.html) says the step, its word and the predicted tag, once the
 //    stepping rests for ANNOUNCE_MS; while playing nothing is said per tick, only where play
 //    stops.
+//  - focus handed over: a focused button that is disabled by what it started (Start training)
+//    passes the focus to the button that undoes it (Pause), and back (HANDOVER).
 // Widgets that BokehJS renders anew (a button whose label changes) keep the keyboard focus:
 // web/widgets.js set().
 
 import { t } from "../i18n.js";
 import { argmax } from "../trace.js";
+import { deepActive } from "../widgets.js";
 
 const ANNOUNCE_MS = 350;  // the step is spoken once stepping has rested this long
 const USER_MS = 1500;     // a step this soon after a key, click or touch is the user's
 // slider model -> the names of its handles (web/strings.py keys)
 const HANDLES = { scrub: ["a11y.scrub"], speed: ["a11y.speed"], clamp_value: ["a11y.clamp_value"],
                   clamp_steps: ["a11y.clamp_from", "a11y.clamp_to"] };
+
+// a focused button disabled by its own action -> the button that takes the focus
+const HANDOVER = { train_start: "train_pause", train_pause: "train_start" };
 
 const viewOf = (model) => window.Bokeh.index.find_one(model); // null: not built yet (a closed tab)
 
@@ -102,6 +108,28 @@ function tabList(model, onChange) {
   apply();
 }
 
+function handOver(m) {
+  const pairs = [];
+  for (const [from, to] of Object.entries(HANDOVER)) {
+    try { pairs.push([m(from), m(to)]); } catch { /* a page without that feature */ }
+  }
+  let last = null; // the model whose view last had the focus
+  document.addEventListener("focusin", (ev) => {
+    const path = ev.composedPath();
+    last = (pairs.find(([a]) => { const v = viewOf(a); return v && path.includes(v.el); }) || [null])[0];
+  });
+  for (const [from, to] of pairs) {
+    from.property("disabled").change.connect(() => {
+      if (!from.disabled || last !== from) return;
+      setTimeout(() => { // once the other button is enabled (the same task) and drawn
+        const active = deepActive();
+        const button = viewOf(to) && viewOf(to).shadow_el.querySelector("button");
+        if ((!active || active === document.body) && button && !to.disabled) button.focus();
+      });
+    });
+  }
+}
+
 function announcer(ctl) {
   const region = document.getElementById("pysim-announce");
   const play = ctl.views.w.play;
@@ -138,5 +166,6 @@ export function install({ ctl, m, tabs, afterPaint }) {
   sweep();
   soon();
   if (tabs.tabs) tabList(tabs.tabs, soon);
+  handOver(m);
   announcer(ctl);
 }
