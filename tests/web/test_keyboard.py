@@ -43,7 +43,7 @@ def test_type_a_sentence(page):
     page.keyboard.press("Control+A")
     page.keyboard.type(SENTENCE)
     page.keyboard.press("Enter")
-    page.wait_for_function(f"window.pysim.state().text === {SENTENCE!r} && window.pysim.state().T === 5")
+    page.wait_for_function(f"window.pysim.state().text === {SENTENCE!r} && window.pysim.state().tokens.length === 5")
     assert focused(page)["model"] == "text"
     assert page.evaluate(STATE)["tokens"] == SENTENCE.split()
 
