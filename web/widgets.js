@@ -19,18 +19,30 @@ export function deepActive() {
 export function set(model, props) {
   const view = window.Bokeh && window.Bokeh.index.find_one(model);
   const host = view && view.el;
-  const focused = host && host.shadowRoot && host.contains(document.activeElement)
-    && host.shadowRoot.activeElement !== null;
+  const focused = Boolean(host && host.shadowRoot && host.shadowRoot.activeElement);
   setting++;
   try {
     model.setv(props);
   } finally {
     setting--;
   }
-  if (focused && deepActive() === document.body) {
-    const target = host.shadowRoot.querySelector("button, input, select, [tabindex]");
-    if (target) target.focus();
-  }
+  if (focused) keepFocus(host);
+}
+
+const FOCUS_FRAMES = 10; // BokehJS renders a new label asynchronously: watch this many frames
+
+/** Give the focus back to the widget whose view is `host` whenever it loses it to nothing (its
+ *  element was rendered anew), for a few frames; never when the user has moved it elsewhere. */
+export function keepFocus(host, frames = FOCUS_FRAMES) {
+  const again = (n) => {
+    const active = deepActive();
+    if (!host.shadowRoot.activeElement && (!active || active === document.body)) {
+      const target = host.shadowRoot.querySelector("button:not([disabled]), input, select, [tabindex]");
+      if (target) target.focus();
+    }
+    if (n > 0) requestAnimationFrame(() => again(n - 1));
+  };
+  queueMicrotask(() => again(frames));
 }
 
 // Elements whose own keys the page's shortcuts leave alone: native controls, ARIA widgets

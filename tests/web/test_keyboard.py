@@ -89,10 +89,10 @@ def test_the_speed_slider_changes_the_speed_not_the_step(page):
     tab_to(page, on_model("speed"))
     page.keyboard.press("ArrowRight")
     settle(page)
-    assert page.evaluate("window.pysim.model('speed').value") == 2.5
+    assert page.evaluate("window.pysim.model('speed').value") == pytest.approx(2.5)
     page.keyboard.press("ArrowLeft")
     settle(page)
-    assert page.evaluate("window.pysim.model('speed').value") == 2
+    assert page.evaluate("window.pysim.model('speed').value") == pytest.approx(2)
     assert t_of(page) == 2 and focused(page)["model"] == "speed"
 
 

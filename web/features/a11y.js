@@ -17,7 +17,7 @@
 
 import { t } from "../i18n.js";
 import { argmax } from "../trace.js";
-import { deepActive } from "../widgets.js";
+import { keepFocus } from "../widgets.js";
 
 const ANNOUNCE_MS = 350;  // the step is spoken once stepping has rested this long
 const USER_MS = 1500;     // a step this soon after a key, click or touch is the user's
@@ -108,26 +108,38 @@ function tabList(model, onChange) {
   apply();
 }
 
+/** The HANDOVER pairs; returns attach(), which watches the views built since (a closed tab's
+ *  views are built when it first opens). */
 function handOver(m) {
   const pairs = [];
   for (const [from, to] of Object.entries(HANDOVER)) {
     try { pairs.push([m(from), m(to)]); } catch { /* a page without that feature */ }
   }
-  let last = null; // the model whose view last had the focus
-  document.addEventListener("focusin", (ev) => {
-    const path = ev.composedPath();
-    last = (pairs.find(([a]) => { const v = viewOf(a); return v && path.includes(v.el); }) || [null])[0];
-  });
+  // the model whose view had the focus last (focus moves inside shadow trees reach no document
+  // listener: each view's host element listens)
+  let last = null;
+  const watched = new WeakSet();
+  const attach = () => {
+    for (const [from] of pairs) {
+      const v = viewOf(from);
+      if (!v || watched.has(v.el)) continue;
+      watched.add(v.el);
+      v.el.addEventListener("focusin", () => { last = from; });
+      v.el.addEventListener("focusout", (ev) => { if (ev.relatedTarget) last = null; });
+    }
+  };
   for (const [from, to] of pairs) {
     from.property("disabled").change.connect(() => {
       if (!from.disabled || last !== from) return;
+      last = null;
       setTimeout(() => { // once the other button is enabled (the same task) and drawn
-        const active = deepActive();
-        const button = viewOf(to) && viewOf(to).shadow_el.querySelector("button");
-        if ((!active || active === document.body) && button && !to.disabled) button.focus();
+        const view = viewOf(to);
+        if (view && !to.disabled) keepFocus(view.el); // its label may be rendered anew too
       });
     });
   }
+  attach();
+  return attach;
 }
 
 function announcer(ctl) {
@@ -161,11 +173,11 @@ export function install({ ctl, m, tabs, afterPaint }) {
   if (meta) meta.content = t("a11y.description");
   // BokehJS builds a plot's toolbar once the plot is laid out (a tab's: once it opens): sweep
   // now and once the next frames are painted
-  const sweep = () => { nameHandles(m); untab(); };
+  const watch = handOver(m);
+  const sweep = () => { nameHandles(m); untab(); watch(); };
   const soon = () => afterPaint().then(sweep).then(afterPaint).then(sweep);
   sweep();
   soon();
   if (tabs.tabs) tabList(tabs.tabs, soon);
-  handOver(m);
   announcer(ctl);
 }
