@@ -131,9 +131,10 @@ def test_the_step_is_announced_politely_once_stepping_rests(page):
     said = page.evaluate("document.getElementById('pysim-announce').textContent")
     assert "\u201cNovember\u201d" in said and "predicted tag" in said, said
     # playing says nothing per tick, only where it stops
-    page.evaluate("document.getElementById('pysim-announce').textContent = ''")
     page.evaluate("window.pysim.seek(0)")
     tab_to(page, on_model("play"), key="Shift+Tab")
+    settle(page, 500)  # anything said about the seek has been said
+    page.evaluate("document.getElementById('pysim-announce').textContent = ''")
     page.keyboard.press("Enter")
     page.wait_for_function("window.pysim.state().t === 2")
     assert page.evaluate("document.getElementById('pysim-announce').textContent") == ""
