@@ -156,15 +156,15 @@ function announcer(ctl) {
     return t("a11y.step", { t: step, last, token, tag: tr.tags[best],
                             p: Math.round(100 * tr.probs[step * tr.K + best]) });
   };
-  const later = () => {
+  const later = (stopped = false) => {
     clearTimeout(timer);
-    if (ctl.timer || performance.now() - userAt > USER_MS) return; // playing, or not the user
+    if (ctl.timer || (!stopped && performance.now() - userAt > USER_MS)) return; // playing, or not the user
     timer = setTimeout(() => { region.textContent = say(); }, ANNOUNCE_MS);
   };
-  ctl.addEventListener("step", later);
+  ctl.addEventListener("step", () => later());
   play.property("active").change.connect(() => {
     if (play.active) clearTimeout(timer);
-    else later(); // where play stopped
+    else later(true); // where play stopped (at the end too, long after the key that started it)
   });
 }
 
