@@ -8,6 +8,8 @@ import { normalise } from "./intervene.js";
 // restore(ctl, w, value, pending) applies a value; `stage` orders restoring: 0 model, 1 text and
 // clamps (kept in `pending` for one trace), 2 what depends on the trace.
 const MAX_URL_TEXT = 2000; // characters; longer texts stay out of links (browsers cap URLs)
+const ASKED_THEME = ((t) => (t === "dark" || t === "light" ? t : null))(
+  new URLSearchParams(location.search).get("theme")); // as the page opened
 
 const FIELDS = [
   { key: "preset", stage: 0,
@@ -37,6 +39,11 @@ const FIELDS = [
   { key: "tab", stage: 2,
     read: (c, w) => (w.panels && w.panels.active ? w.panels.tabs[w.panels.active].title : null),
     restore: (c, w, v) => { if (w.panels) { const k = w.panels.tabs.findIndex((p) => p.title === v); if (k >= 0) w.panels.active = k; } } },
+  // the theme the link asked for (web/theme.js applied it before the first paint); without one,
+  // the reader's system decides, and links leave it so
+  { key: "theme", stage: 2,
+    read: () => ASKED_THEME,
+    restore: () => {} },
   { key: "embed", stage: 2,
     read: () => (document.body.classList.contains("embed") ? "" : null),
     restore: () => document.body.classList.add("embed") },
