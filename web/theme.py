@@ -47,6 +47,10 @@ def widget_css(theme: str) -> str:
         f"--primary-active:{c['primary']};--primary-active-border:{c['ink']};"
         f"color:var(--color);color-scheme:dark;}}"
         f".bk-input{{color:var(--color);}}"
+        # the <select> arrow: BokehJS's is a black SVG image; this one is drawn in the text colour
+        f"select.bk-input{{background-image:linear-gradient(45deg,transparent 50%,var(--color) 50%),"
+        f"linear-gradient(135deg,var(--color) 50%,transparent 50%);background-size:5px 5px,5px 5px;"
+        f"background-position:right 13px center,right 8px center;}}"
         f".noUi-target{{background:{c['panel']};border-color:{c['rule']};box-shadow:none;}}"
         f".noUi-handle{{background:{c['line']};border-color:{c['rule']};box-shadow:none;}}"
         f".noUi-tooltip{{background:{c['panel']};color:{c['ink']};border-color:{c['rule']};}}"

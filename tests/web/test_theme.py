@@ -203,8 +203,9 @@ def test_dark_from_the_first_paint(browser, server):
         shot = page.screenshot(clip={"x": 0, "y": 0, "width": 300, "height": 200})
         from PIL import Image  # noqa: PLC0415  (pillow: a playwright test dependency)
         import io
-        pixels = list(Image.open(io.BytesIO(shot)).convert("RGB").getdata())
-        assert sum(luminance((*p, 1)) < 0.05 for p in pixels) > 0.9 * len(pixels)
+        colours = Image.open(io.BytesIO(shot)).convert("RGB").getcolors(maxcolors=1 << 16)
+        dark = sum(n for n, c in colours if luminance((*c, 1)) < 0.05)
+        assert dark > 0.9 * sum(n for n, _ in colours)
         for route in held:
             route.continue_()
         page.wait_for_function("window.pysim !== undefined")
@@ -297,3 +298,18 @@ def test_probability_labels_are_readable_on_their_cells(page):
     labels = page.evaluate("""() => { const d = window.pysim.model('prob_labels').data;
       return [d.label_light.filter(Boolean).length, d.label_dark.filter(Boolean).length]; }""")
     assert labels[0] > 0 and labels[1] > 0
+
+
+def test_hover_tooltip_is_dark(page):
+    """BokehJS's tooltips (elements of the document, outside the plots' shadow roots)."""
+    x, y = page.evaluate("""() => { const v = Bokeh.index.get_one(window.pysim.model('fig_f'));
+      const r = v.el.getBoundingClientRect(), f = v.frame.bbox;
+      return [r.left + f.left + 20, r.top + f.top + 20]; }""")
+    page.mouse.move(x, y)
+    page.wait_for_function("document.querySelector('.bk-Tooltip') !== null")
+    page.wait_for_timeout(200)
+    texts = [t for t in page.evaluate(DOM_TEXT) if t["text"] in ("step:", "token:", "unit:")]
+    page.mouse.move(1, 1)
+    assert len(texts) >= 3
+    for t in texts:
+        assert is_dark(t["bg"]) and contrast(t["color"], t["bg"]) >= 4.5, t
