@@ -64,7 +64,8 @@ RECOLOUR = {
 # background (open gates: yellow, 1.3:1; 0: near white; p = 0: white). Dark mirrors each scale's
 # lightness, so that the same values stand out from a dark background as from a white one, by
 # about as much: Viridis and Blues reversed, RdBu's two halves each reversed around a dark 0
-# (tests/web/test_theme.py compares every end's contrast with its background in both themes).
+# (tests/web/test_theme.py compares every end's contrast with its background in both themes;
+# tests/web/test_theme_build.py their distances with colour blindness).
 def _palettes():
     from bokeh.palettes import Blues256, RdBu11, Viridis256
     diverging = list(reversed(RdBu11))  # the order web/page.py has always drawn
@@ -73,7 +74,9 @@ def _palettes():
     light = {"gate": list(Viridis256), "signed": diverging, "probs": list(reversed(Blues256))}
     return {"light": light,
             "dark": {"gate": light["gate"][::-1],
-                     "signed": diverging[:mid][::-1] + [dark_mid] + diverging[mid + 1:][::-1],
+                     # without RdBu's palest pair: pale peach and pale blue look alike
+                     # (19-26 Delta E apart with colour blindness; the next pair 42-68, as light)
+                     "signed": diverging[:mid - 1][::-1] + [dark_mid] + diverging[mid + 2:][::-1],
                      "probs": light["probs"][::-1]}}
 
 

@@ -3,10 +3,13 @@ colour, every text colour of each theme reads at 4.5:1 on the backgrounds it is 
 colour scales are mirrored, and style.css gets every theme colour as a CSS variable."""
 from __future__ import annotations
 
+import itertools
 import json
 
+import numpy as np
 import pytest
 
+from tests.web.test_palette import CVD, lab
 from tests.web.test_theme import contrast, is_dark
 from web import variants
 from web.constants import COLOURS, COLOURS_DARK, PALETTES, RECOLOUR, THEMES
@@ -84,7 +87,6 @@ def test_quantity_colours_read_on_the_dark_background():
 def test_colour_scales_are_mirrored():
     for kind in PALETTES["light"]:
         light, dark = PALETTES["light"][kind], PALETTES["dark"][kind]
-        assert len(light) == len(dark)
         for end in (0, -1):  # what stands out from white stands out from the dark background
             assert (contrast(light[end], THEMES["light"]["bg"]) >= 3) == \
                 (contrast(dark[end], THEMES["dark"]["bg"]) >= 3), (kind, end)
@@ -105,3 +107,19 @@ def test_page_css_and_widget_css():
     dark = widget_css("dark")
     assert f"--background-color:{THEMES['dark']['bg']}" in dark
     assert f"--color:{THEMES['dark']['ink']}" in dark
+
+
+@pytest.mark.parametrize("cvd", [None, *CVD])
+def test_dark_colours_stay_apart_with_colour_blindness(cvd):
+    """As tests/web/test_palette.py checks the light ones: the unit plot's lines and the diagram's
+    gates in their dark colours, and the dark diverging scale's two ends (as far apart as
+    light's: 35-69 Delta E), its 0 dark."""
+    lines = [COLOURS_DARK[k] for k in "fioch"]
+    gates = [COLOURS_DARK[k] for k in "figo"]
+    for colours in (lines, gates):
+        gaps = [np.linalg.norm(lab(a, cvd) - lab(b, cvd))
+                for a, b in itertools.combinations(colours, 2)]
+        assert min(gaps) > 15, (colours, min(gaps))
+    pal = PALETTES["dark"]["signed"]
+    assert np.linalg.norm(lab(pal[0], cvd) - lab(pal[-1], cvd)) > 35
+    assert lab(pal[len(pal) // 2], cvd)[0] < 20
