@@ -19,6 +19,7 @@ from bokeh.models import Tabs
 from bokeh.plotting import figure
 
 from web import theme, variants
+from web.a11y import prepare as prepare_a11y
 from web.constants import COLOURS, PALETTES, TOKEN_TITLE
 from web.panels import PANELS
 
@@ -270,7 +271,8 @@ def page_item(presets, default_preset, default_text, article, options=None) -> d
             ("main", build_layout(presets, default_preset, default_text, article), "pysim-root"),
             ("panels", build_panels(), "pysim-panels")):
         name_png_files(layout)
-        theme.style(layout, options.get("theme", "light"))
+        prepare_a11y(layout)
+        theme.style(layout, options.get("theme", "light"))  # after: its sheet comes last
         items[key] = _sorted_maps(json_item(layout, target=target))
     return items
 
