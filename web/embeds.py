@@ -87,8 +87,9 @@ def default_embeds() -> list[dict]:
     return [{"text": s} for s in ARTICLE_SENTENCES]
 
 
-def load_config(path: Path = CONFIG) -> list[dict]:
+def load_config(path: Path | None = None) -> list[dict]:
     """The site's embeds (embeds.json; the article's two sentences when there is none)."""
+    path = path or CONFIG
     if not path.exists():
         return default_embeds()
     embeds = json.loads(path.read_text(encoding="utf-8"))["embeds"]
@@ -122,7 +123,8 @@ def normalise(embed: dict) -> dict:
     return out
 
 
-def add_to_config(embed: dict, path: Path = CONFIG) -> list[dict]:
+def add_to_config(embed: dict, path: Path | None = None) -> list[dict]:
+    path = path or CONFIG
     embeds = load_config(path)
     embed = normalise(embed)
     if embed not in embeds:
