@@ -5,31 +5,24 @@
 // "unit" (unit or layer changed), "restart" (Python is started again after a crash).
 
 import { Bridge } from "./bridge.js";
-import { fetchPrepared, pendingTrace } from "./opening.js";
+import { openWith, showPrepared, startOn } from "./opening.js";
 import { hideError, hideMessage, showError, showMessage, Status } from "./status.js";
 import { traceFromJson, traceFromWorker, traceToJson } from "./trace.js";
 import { afterPaint } from "./util.js";
 import { set } from "./widgets.js";
 
 export class Controller extends EventTarget {
-  /** `open`: what the page opens on (opening.js): its trace is shown from the start, or, when
-   *  Python has to compute it, a pending trace of its words, queued for Python. */
+  /** `open`: what the page opens on (opening.js: its trace, or its words pending for Python). */
   constructor(boot, open = { preset: boot.preset, text: boot.text, trace: boot.trace }) {
-    super();
-    this.boot = boot;
+    super(); this.boot = boot;
     this.builtin = new Set(Object.keys(boot.presets)); // the presets every new worker has
     this.kept = new Map(); // name -> .npz bytes of the models the page made (files, training)
     this.clamps = [];      // interventions: [{gate, value, layer, unit, t0, t1}], sent with every trace
-    this.open = open;
-    this.H0 = traceFromJson(boot.trace).H; // a pending trace's height, until Python says
-    this.trace = open.trace ? traceFromJson(open.trace) : pendingTrace(open.text, this.H0);
-    this.text = open.text;
-    this.preset = open.preset; // a preset other than the worker's first: onReady brings it in
-    this.placeOpening();
-    this.timer = null;
+    startOn(this, open); // trace, text, preset, t, unit, layer: what the page opens on
+    this.timer = null;     // playing
     this.seq = 0;          // the latest text request; older answers are dropped
     this.queued = null;    // text typed before Python was ready
-    this.isReady = false;
+    this.isReady = false;  // Python is ready
     this.status = new Status({ pending: Boolean(this.trace.pending && !open.fetched) });
     this.bridge = new Bridge({
       progress: (msg) => this.status.progress(msg),
@@ -37,45 +30,16 @@ export class Controller extends EventTarget {
       fatal: (reason) => this.onFatal(reason),
     });
     this.ready = this.bridge.ready.then(() => undefined);
-    // the text the page opened on is shown (now; once its prepared trace is fetched; or once
-    // Python has traced it): `opened`
-    this.opened = this.trace.pending ? Promise.resolve(open.fetched).then((json) => this.openWith(json))
-      : Promise.resolve();
-    this.opened.catch(() => {}); // a failure is shown on the page
-  }
-
-  /** The step, layer and unit of the opening link, within the trace on screen. */
-  placeOpening() {
-    const clampTo = (v, n) => Math.max(0, Math.min(n - 1, v ?? n - 1));
-    this.t = clampTo(this.open.t, this.trace.T);
-    this.layer = clampTo(this.open.layer ?? 0, this.trace.L);
-    this.unit = clampTo(this.open.unit ?? 0, this.trace.H);
-  }
-
-  /** The opening text's prepared trace (JSON) has arrived, or there is none (null): show it, or
-   *  queue the text for Python. Nothing, if another text was asked for meanwhile. */
-  openWith(json) {
-    if (!this.trace.pending || this.text !== this.open.text || this.seq) return undefined;
-    if (json) {
-      this.trace = traceFromJson(json);
-      this.placeOpening();
-      if (this.views) this.redraw();
-      return undefined;
-    }
-    this.status.pending = !this.isReady;
-    if (!this.isReady) this.status.loading();
-    if (this.isReady) return this.retrace(this.text);
-    return new Promise((resolve, reject) => {
-      this.queued = { text: this.text, done: { resolve, reject } };
-      this.wanted = this.text;
-    });
+    // `opened`: the opening text is shown (now, once its prepared trace is fetched, or traced)
+    this.opened = Promise.resolve(this.trace.pending && open.fetched).then((json) =>
+      this.trace.pending && openWith(this, json)).catch(() => {}); // failures: on the page
   }
 
   attach(views) {
     this.views = views;
-    const w = views.w; // the widgets say what the page opened on (web/page.py has the default)
-    if (w.text.value !== this.text) set(w.text, { value: this.text, value_input: this.text });
-    if (w.preset.value !== this.preset) set(w.preset, { value: this.preset });
+    // the widgets say what the page opened on (web/page.py has the default)
+    set(views.w.text, { value: this.text, value_input: this.text });
+    set(views.w.preset, { value: this.preset });
     this.redraw();
   }
 
@@ -194,7 +158,7 @@ export class Controller extends EventTarget {
     }
     this.wanted = text; // the text asked for last (Retry traces it again after a crash)
     if (!this.isReady && !this.clamps.length && (this.boot.prepared[this.preset] || {})[text]) {
-      return this.showPrepared(seq, text);
+      return showPrepared(this, seq, text);
     }
     if (!this.isReady) {
       if (this.queued) this.queued.done.reject(Object.assign(new Error("superseded by newer text"), { superseded: true }));
@@ -222,27 +186,11 @@ export class Controller extends EventTarget {
     });
   }
 
-  /** Before Python is ready: show a prepared embed's trace of `text` (web/embeds.py). */
-  async showPrepared(seq, text) {
-    const json = await fetchPrepared(this.boot, this.preset, text);
-    if (seq !== this.seq) throw Object.assign(new Error("superseded by newer text"), { superseded: true });
-    if (!json) { this.boot.prepared[this.preset][text] = null; return this.retrace(text); }
-    if (this.queued) { // an earlier text queued for Python is not wanted any more
-      this.queued.done.reject(Object.assign(new Error("superseded by newer text"), { superseded: true }));
-      this.queued = null;
-    }
-    this.show(json, text, traceFromJson);
-    hideMessage();
-    await afterPaint();
-  }
-
-  /** Draw a worker's trace of `text` (the current model's). The trace the page opened on keeps
-   *  the step, unit and layer of its link when its values arrive. */
+  /** Draw a worker's trace of `text` (the current model's); the opening text keeps its step. */
   show(result, text, from = traceFromWorker) {
     this.pause();
-    const keep = this.trace.pending && text === this.text;
-    this.trace = from(result);
-    this.text = text;
+    const keep = this.trace.pending && text === this.text; // keep the opening's step
+    [this.trace, this.text] = [from(result), text];
     this.t = keep ? Math.min(this.t, this.trace.T - 1) : this.trace.T - 1;
     this.unit = Math.min(this.unit, this.trace.H - 1);
     this.layer = Math.min(this.layer, this.trace.L - 1);

@@ -7,9 +7,12 @@
 //   - any other text: a pending trace (pendingTrace) of its words, its values not known
 //     (NaN) until Python has computed them; the views mark it as computing.
 // urlstate.js restores the rest of the URL (clamps, speed, tab) once the features are installed,
-// and skips what is already shown.
+// and skips what is already shown. startOn, openWith and showPrepared are the Controller's
+// (web/controller.js) steps for this.
 
-import { ARRAYS } from "./trace.js";
+import { hideMessage } from "./status.js";
+import { ARRAYS, traceFromJson } from "./trace.js";
+import { afterPaint } from "./util.js";
 
 /** The words pysim reads (pysim/text.py `words`): control characters removed, whitespace
  *  splits, lone surrogates become U+FFFD, words made only of format characters dropped. */
@@ -58,4 +61,59 @@ export function opening(boot, search = location.search) {
   return { preset, text, clamped, trace: own ? boot.trace : null,
            fetched: prepared ? fetchPrepared(boot, preset, text) : null, t: whole(params.get("t")),
            unit: whole(params.get("unit")), layer: whole(params.get("layer")) };
+}
+
+// ---- the Controller's opening steps (`ctl`: web/controller.js) ------------------------------
+/** The step, layer and unit of the opening link, within the trace on screen. */
+function place(ctl) {
+  const clampTo = (v, n) => Math.max(0, Math.min(n - 1, v ?? n - 1));
+  ctl.t = clampTo(ctl.open.t, ctl.trace.T);
+  ctl.layer = clampTo(ctl.open.layer ?? 0, ctl.trace.L);
+  ctl.unit = clampTo(ctl.open.unit ?? 0, ctl.trace.H);
+}
+
+/** The controller's first state: the opening's trace, or a pending one of its words (as many
+ *  units as the boot trace's model has, until Python says). */
+export function startOn(ctl, open) {
+  ctl.open = open;
+  ctl.trace = open.trace ? traceFromJson(open.trace)
+    : pendingTrace(open.text, traceFromJson(ctl.boot.trace).H);
+  ctl.text = open.text;
+  ctl.preset = open.preset; // a preset other than the worker's first: onReady brings it in
+  place(ctl);
+}
+
+/** The opening text's prepared trace (JSON) has arrived, or there is none (null): show it, or
+ *  queue the text for Python. Nothing, if another text was asked for meanwhile. */
+export function openWith(ctl, json) {
+  if (!ctl.trace.pending || ctl.text !== ctl.open.text || ctl.seq) return undefined;
+  if (json) {
+    ctl.trace = traceFromJson(json);
+    place(ctl);
+    if (ctl.views) ctl.redraw();
+    return undefined;
+  }
+  ctl.status.pending = !ctl.isReady;
+  if (!ctl.isReady) ctl.status.loading();
+  if (ctl.isReady) return ctl.retrace(ctl.text);
+  return new Promise((resolve, reject) => {
+    ctl.queued = { text: ctl.text, done: { resolve, reject } };
+    ctl.wanted = ctl.text;
+  });
+}
+
+const superseded = () => Object.assign(new Error("superseded by newer text"), { superseded: true });
+
+/** Before Python is ready: show a prepared embed's trace of `text` (request `seq`). */
+export async function showPrepared(ctl, seq, text) {
+  const json = await fetchPrepared(ctl.boot, ctl.preset, text);
+  if (seq !== ctl.seq) throw superseded();
+  if (!json) { ctl.boot.prepared[ctl.preset][text] = null; return ctl.retrace(text); }
+  if (ctl.queued) { // an earlier text queued for Python is not wanted any more
+    ctl.queued.done.reject(superseded());
+    ctl.queued = null;
+  }
+  ctl.show(json, text, traceFromJson);
+  hideMessage();
+  return afterPaint();
 }
