@@ -59,6 +59,7 @@ export function install({ ctl, views, m, tabs, showMessage }) {
   let restoring = true;
 
   async function restore(params) {
+    await ctl.opened; // what the page opened on (opening.js) is shown: the rest goes on it
     const pending = {};
     for (const stage of [0, 1, 2]) {
       for (const f of FIELDS.filter((x) => x.stage === stage && params.has(x.key))) {
