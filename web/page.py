@@ -19,6 +19,7 @@ from bokeh.models import Tabs
 from bokeh.palettes import Blues256, RdBu11, Viridis256
 from bokeh.plotting import figure
 
+from web.a11y import prepare as prepare_a11y
 from web.constants import COLOURS, TOKEN_TITLE
 from web.panels import PANELS
 
@@ -267,6 +268,7 @@ def page_item(presets, default_preset, default_text, article) -> dict:
             ("main", build_layout(presets, default_preset, default_text, article), "pysim-root"),
             ("panels", build_panels(), "pysim-panels")):
         name_png_files(layout)
+        prepare_a11y(layout)
         items[key] = _sorted_maps(json_item(layout, target=target))
     return items
 

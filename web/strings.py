@@ -33,6 +33,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "embed.preview.computing": "computing…",
         "embed.preview.loading": "Loading the views…",
         "embed.preview.diagram": "step t = {t}, word “{token}”, unit {unit}",
+        # ---- a11y: names for assistive technology, the spoken step, the page's description
+        "a11y.description": "An LSTM simulator in your browser: type a sentence and watch the "
+                            "forget, input and output gates, the candidate, the memory cell and "
+                            "the output, word by word and unit by unit.",
+        "a11y.tabs": "Features",
+        "a11y.scrub": "Step t",
+        "a11y.speed": "Speed (steps per second)",
+        "a11y.clamp_value": "Clamp to the value",
+        "a11y.clamp_from": "Clamp from step",
+        "a11y.clamp_to": "Clamp up to step",
+        "a11y.model_file": "Model file (.npz)",
+        "a11y.step": "Step {t} of {last}: \u201c{token}\u201d, predicted tag {tag} ({p} %)",
+        "a11y.step_nohead": "Step {t} of {last}: \u201c{token}\u201d",
     },
     "zh": {
         "lang.name": "中文",
@@ -49,6 +62,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "embed.preview.computing": "计算中…",
         "embed.preview.loading": "正在加载视图…",
         "embed.preview.diagram": "第 t = {t} 步,单词“{token}”,单元 {unit}",
+        # ---- a11y: names for assistive technology, the spoken step, the page's description
+        "a11y.description": "在浏览器里运行的 LSTM 模拟器：输入一句话，逐词、逐个单元地观察遗忘门、"
+                            "输入门、输出门、候选值、记忆单元和输出。",
+        "a11y.tabs": "功能",
+        "a11y.scrub": "步骤 t",
+        "a11y.speed": "速度（每秒步数）",
+        "a11y.clamp_value": "钳制到的值",
+        "a11y.clamp_from": "钳制起始步",
+        "a11y.clamp_to": "钳制结束步",
+        "a11y.model_file": "模型文件（.npz）",
+        "a11y.step": "第 {t} 步（最后一步为第 {last} 步）：\u201c{token}\u201d，预测标签 {tag}（{p} %）",
+        "a11y.step_nohead": "第 {t} 步（最后一步为第 {last} 步）：\u201c{token}\u201d",
     },
 }
 

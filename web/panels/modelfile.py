@@ -7,6 +7,8 @@ from __future__ import annotations
 from bokeh.layouts import column, row
 from bokeh.models import Button, Div, FileInput, TabPanel, TextInput
 
+from web.strings import text
+
 FORMATS = (
     "<b>Load your own model</b> (.npz, up to 64 MB): the views above then show it and it joins "
     "the Model menu. A file pysim cannot use is refused with the reason, and the current model "
@@ -38,7 +40,8 @@ EXPORTS = (
 
 
 def panel() -> TabPanel:
-    upload = FileInput(name="model_file", accept=".npz", width=320)
+    upload = FileInput(name="model_file", accept=".npz", width=320,
+                       title=text("en", "a11y.model_file"))
     vocab = FileInput(name="vocab_file", accept=".txt,.json", width=320,
                       title="Vocabulary (.txt, one word per line, or .json)")
     names = TextInput(name="module_names", title="Module names (optional)", width=300,
@@ -53,8 +56,7 @@ def panel() -> TabPanel:
     return TabPanel(title="Model & export", name="panel_model", child=column(
         Div(text=FORMATS, sizing_mode="stretch_width"),
         row(vocab, names),
-        row(Div(text="Model file:", styles={"padding-top": "6px"}), upload, Div(width=20),
-            download),
+        row(upload, Div(width=20), column(Div(height=12), download)),
         report,
         Div(text=EXPORTS, sizing_mode="stretch_width"),
         row(csv, probs, js),
