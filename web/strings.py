@@ -25,6 +25,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "gate.g": "candidate C\u0303_t",
         "gate.c": "memory cell C_t",
         "gate.h": "output h_t",
+        # ---- embed
+        "embed.computing": "{title} (computing…)",
+        "embed.status.computing": "Loading Python (Pyodide + numpy) in the background: the trace "
+                                  "of this text is computed as soon as it is ready.",
+        "embed.status.computing_short": "This text's trace is computed as soon as Python is ready.",
+        "embed.preview.computing": "computing…",
+        "embed.preview.loading": "Loading the views…",
+        "embed.preview.diagram": "step t = {t}, word “{token}”, unit {unit}",
         # ---- a11y: names for assistive technology, the spoken step, the page's description
         "a11y.description": "An LSTM simulator in your browser: type a sentence and watch the "
                             "forget, input and output gates, the candidate, the memory cell and "
@@ -47,6 +55,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "gate.g": "候选值 C\u0303_t",
         "gate.c": "记忆单元 C_t",
         "gate.h": "输出 h_t",
+        # ---- embed
+        "embed.computing": "{title}(计算中…)",
+        "embed.status.computing": "正在后台加载 Python(Pyodide + numpy):加载完成后立即计算这句话的轨迹。",
+        "embed.status.computing_short": "Python 就绪后立即计算这句话的轨迹。",
+        "embed.preview.computing": "计算中…",
+        "embed.preview.loading": "正在加载视图…",
+        "embed.preview.diagram": "第 t = {t} 步,单词“{token}”,单元 {unit}",
         # ---- a11y: names for assistive technology, the spoken step, the page's description
         "a11y.description": "在浏览器里运行的 LSTM 模拟器：输入一句话，逐词、逐个单元地观察遗忘门、"
                             "输入门、输出门、候选值、记忆单元和输出。",

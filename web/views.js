@@ -4,6 +4,7 @@
 
 import { StepCursor } from "./cursor.js";
 import { cellLimit } from "./features/preview.js";
+import { t as say } from "./i18n.js";
 import { ARRAYS, argmax, at } from "./trace.js";
 
 // the figures with a step cursor: a frame around step t and a curtain over the steps after it
@@ -33,6 +34,7 @@ export class Views {
     this.PlainText = window.Bokeh.require("models/text/plain_text").PlainText;
     this.cursors = CURSORS.map(([name, opts]) => new StepCursor(window.Bokeh.index.get_one(m(name)), name, opts));
     this.heat = HEAT.map((k) => m(`fig_${k}`));
+    this.titles = this.heat.map((fig) => fig.title.text);
     this.xRange = this.heat[0].x_range;
     this.cmapC = [m("cmap_c"), m("cmap_c_bar")];
     this.unitFig = m("unit_fig");
@@ -84,13 +86,14 @@ export class Views {
       words.tag_main.push(best === 0 ? "" : tag); // the first tag ("O") is "nothing": in grey
       words.tag_o.push(best === 0 ? tag : "");
       tok.p.push(K ? tr.probs[t * K + best] : NaN);
-      tok.colour.push(tr.unknown[t] ? "#fde0dd" : "#eef3fa");
+      tok.colour.push(tr.unknown[t] ? this.constants.theme.token_unk : this.constants.theme.token);
       for (let k = 0; k < K; k++) {
         const p = tr.probs[t * K + k];
         pimg[(K - 1 - k) * T + t] = p;
         if (T <= 40) { // numbers fit in the boxes
           labels.t.push(t); labels.y.push(K - 1 - k);
-          labels.label_light.push(p > 0.55 ? fmt(p) : ""); labels.label_dark.push(p > 0.55 ? "" : fmt(p));
+          const flip = p > this.constants.theme.probs_flip; // "label_light": the other text colour
+          labels.label_light.push(flip ? fmt(p) : ""); labels.label_dark.push(flip ? "" : fmt(p));
         }
       }
     }
@@ -125,6 +128,11 @@ export class Views {
         (_, j) => [j, new this.PlainText({ text: j < rows ? names[j] : "" })]));
     }
 
+    // a pending trace (opening.js: its values not computed yet) says so in every title
+    this.heat.forEach((fig, j) => {
+      const title = tr.pending ? say("embed.computing", { title: this.titles[j] }) : this.titles[j];
+      if (fig.title.text !== title) fig.title.text = title;
+    });
     cmax = cellLimit(cmax);
     for (const mapper of this.cmapC) mapper.setv({ low: -cmax, high: cmax }); // image and colour bar
 
@@ -144,7 +152,7 @@ export class Views {
       for (const k of ["f", "i", "o", "c", "h"]) {
         const v = at(tr, k, layer, t, unit);
         lines[k].push(v);
-        lo = Math.min(lo, v); hi = Math.max(hi, v);
+        if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
       }
     }
     this.src.unit.data = lines;
