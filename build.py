@@ -176,11 +176,12 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str,
     from pysim import presets
     from web import embeds as embeds_mod
     from web.constants import constants
-    from web.page import page_item, preview_boot
+    from web.page import page_items, preview_boot
     from web.strings import strings
     default = presets.NAMES[0]
     text = presets.default_text(default)
-    item = page_item(presets.NAMES, default, text, presets.ARTICLE_SENTENCES)
+    # the base documents and the patches of their variants (dark theme, ...): web/variants.py
+    item, variants = page_items(presets.NAMES, default, text, presets.ARTICLE_SENTENCES)
     # the prepared embeds' traces (web/embeds.py): dist/traces/, fetched by a page that opens on one
     embeds = embeds_mod.load_config() if embeds is None else embeds
     prepared = embeds_mod.write_traces(out, embeds, default, skip={(default, text)})
@@ -190,7 +191,8 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str,
                         for n in presets.NAMES},
             "wheel": pysim_wheel, "article": list(presets.ARTICLE_SENTENCES),
             "bokeh": bokeh_files, "preview": preview_boot(), "constants": constants(),
-            "strings": strings(), "prepared": prepared, "views": embeds_mod.views_boot()}
+            "strings": strings(), "prepared": prepared, "views": embeds_mod.views_boot(),
+            "variants": variants}
     html = (WEB / "index.html").read_text()
     # fetched at once, run by app.js after it has drawn the prerendered trace (boot["bokeh"])
     html = html.replace("{{BOKEH_SCRIPTS}}", "\n".join(
@@ -213,6 +215,12 @@ def copy_web(out: Path, cache: Path) -> None:
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, out / rel)
         copied.append(rel)
+    # the themes' colours (web/constants.py THEMES) as CSS variables (web/theme.py page_css)
+    from web.theme import page_css
+    css = (out / "style.css").read_text()
+    if "/* {{THEME_VARIABLES}}" not in css:
+        raise BuildError("web/style.css lacks its /* {{THEME_VARIABLES}} */ comment")
+    (out / "style.css").write_text(css.replace("/* {{THEME_VARIABLES}}", page_css() + "\n/*", 1))
     log(f"bundles {', '.join(build_bundle.ENTRIES)} ({len(bundled)} modules, esbuild "
         f"{build_bundle.ESBUILD_VERSION}); copied {', '.join(copied)}")
 

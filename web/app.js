@@ -11,6 +11,8 @@
 //   tabs.js        the feature tabs: which is open, code run when one opens
 //   api.js         window.pysim
 //   i18n.js        the page's words in the reader's language (web/strings.py): t(key)
+//   variants.js    the Bokeh documents' variants (dark theme, ...): patches applied before embedding
+//   (theme.js, a classic script run by index.html before the first paint, chooses the theme)
 //   opening.js     what the page opens on (the URL's text, model, step...; a prepared trace)
 //   viewset.js     &views=: the parts an embed shows
 //   height.js      an embed's height, told to its parent page (which runs embed.js)
@@ -29,6 +31,7 @@ import { at, traceToJson } from "./trace.js";
 import { afterPaint, byId } from "./util.js";
 import { applyViews, chooseViews } from "./viewset.js";
 import { model, Views } from "./views.js";
+import { applyVariants } from "./variants.js";
 import { wire } from "./widgets.js";
 
 /** Run BokehJS's scripts (preloaded by index.html), in order. */
@@ -47,6 +50,11 @@ function loadScripts(files) {
 // Controller), then what the URL opens on is drawn as pictures (its trace, prerendered by
 // build.py, or its words while Python computes it), then BokehJS builds the views in their place
 const boot = JSON.parse(byId("pysim-boot").textContent); // build.py write_page
+// the theme chosen by theme.js: its colours for every module that reads boot.constants
+const theme = document.documentElement.dataset.theme === "dark" ? "dark" : "light";
+const themed = boot.constants.themes[theme];
+Object.assign(boot.constants, { theme: themed, colours: themed.colours, ink: themed.ink });
+boot.theme = theme; // features/preview.js: its colour scales
 setupLanguage(boot.strings);
 const params = new URLSearchParams(location.search);
 const { chosen, unknown } = chooseViews(boot.views);
@@ -57,7 +65,10 @@ const ctl = new Controller(boot, open);
 wireErrorBox();
 if (unknown.length) showMessage(`The link's views: ${unknown.join(", ")} unknown, left out.`);
 const stage = byId("pysim-stage");
-const items = JSON.parse(byId("pysim-doc").textContent); // {main, panels}: web/page.py
+// {main, panels}: web/page.py, in the chosen variant (web/variants.py: patches of the base
+// documents, by model id: applied before applyViews drops the parts an embed leaves out)
+const items = applyVariants(JSON.parse(byId("pysim-doc").textContent), boot.variants,
+  theme === "dark" ? ["theme:dark"] : []);
 applyViews(items, boot.views, chosen);
 let preview = null;
 const drawn = (async () => {

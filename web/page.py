@@ -16,11 +16,11 @@ from bokeh.models import (Button, ColorBar, ColumnDataSource, Div, FixedTicker,
                           HoverTool, LinearColorMapper, Range1d, Select, Slider, Span, TextInput,
                           Toggle)
 from bokeh.models import Tabs
-from bokeh.palettes import Blues256, RdBu11, Viridis256
 from bokeh.plotting import figure
 
+from web import theme, variants
 from web.a11y import prepare as prepare_a11y
-from web.constants import COLOURS, TOKEN_TITLE
+from web.constants import COLOURS, PALETTES, TOKEN_TITLE
 from web.panels import PANELS
 
 # ---- data -----------------------------------------------------------------------------------
@@ -34,7 +34,9 @@ HEATMAPS = [
     ("h", "output h_t", "signed"),
 ]
 GATE_LABEL = "0 = closed \u2026 1 = open"
-DIVERGING = list(reversed(RdBu11))  # blue < 0 < red; readable with red-green colour blindness
+# the colour scales (web/constants.py PALETTES: light here; web/theme.py gives the dark build
+# their dark twins). Diverging: RdBu, readable with red-green colour blindness
+GATES, DIVERGING, PROBS = (PALETTES["light"][k] for k in ("gate", "signed", "probs"))
 # the unit plot's lines, in the colours the cell diagram gives the same quantities
 UNIT_LINES = [(k, label, COLOURS[k]) for k, label in (
     ("f", "f forget"), ("i", "i input"), ("o", "o output"), ("c", "C memory"), ("h", "h output"))]
@@ -82,7 +84,7 @@ def _mappers(palette, low, high, name=None):
 
 def _heatmap(key, title, kind, cells, x_range):
     if kind == "gate":
-        mapper, bar_mapper = _mappers(Viridis256, 0, 1)
+        mapper, bar_mapper = _mappers(GATES, 0, 1)
         bar_title = GATE_LABEL
     elif kind == "signed":
         mapper, bar_mapper = _mappers(DIVERGING, -1, 1)
@@ -154,7 +156,7 @@ def _unit_lines(unit_lines, x_range):
 
 
 def _probs(probs, prob_labels, x_range):
-    mapper, bar_mapper = _mappers(list(reversed(Blues256)), 0, 1)
+    mapper, bar_mapper = _mappers(PROBS, 0, 1)
     fig = figure(name="probs_fig", title="tag probabilities per token (softmax head)",
                  height=260, sizing_mode="stretch_width", x_range=x_range,
                  y_range=Range1d(-0.5, 0.5), toolbar_location="right", tools="save",
@@ -254,23 +256,39 @@ def name_png_files(layout) -> None:
 
 def preview_boot() -> dict:
     """What web/features/preview.js needs to draw the prerendered heatmaps as BokehJS will:
-    their titles, palettes and colour ranges (the cell's range follows the trace)."""
+    their titles, palettes per theme and colour ranges (the cell's range follows the trace)."""
     return {"heatmaps": HEATMAPS,
-            "palettes": {"gate": list(Viridis256), "signed": DIVERGING, "cell": DIVERGING},
+            "palettes": {theme: {"gate": p["gate"], "signed": p["signed"], "cell": p["signed"]}
+                         for theme, p in PALETTES.items()},
             "ranges": {"gate": [0, 1], "signed": [-1, 1], "cell": [-1, 1]}}
 
 
-def page_item(presets, default_preset, default_text, article) -> dict:
+def page_item(presets, default_preset, default_text, article, options=None) -> dict:
     """The Bokeh documents as JSON (`json_item`), for `Bokeh.embed.embed_item` in app.js:
-    {"main": the views and their controls, "panels": the feature tabs}."""
+    {"main": the views and their controls, "panels": the feature tabs}. `options`: the variant
+    being built (web/variants.py), e.g. {"theme": "dark"}; none: the base (light)."""
+    options = options or {}
     items = {}
     for key, layout, target in (
             ("main", build_layout(presets, default_preset, default_text, article), "pysim-root"),
             ("panels", build_panels(), "pysim-panels")):
         name_png_files(layout)
         prepare_a11y(layout)
+        theme.style(layout, options.get("theme", "light"))  # after: its sheet comes last
         items[key] = _sorted_maps(json_item(layout, target=target))
     return items
+
+
+# the variants of the documents, shipped as patches of the base (web/variants.py, boot["variants"])
+VARIANTS = {"theme": ["dark"]}
+
+
+def page_items(presets, default_preset, default_text, article) -> tuple[dict, dict]:
+    """The base documents (page_item) and the patches that make each variant of them:
+    ({"main": json_item, "panels": json_item}, {"theme:dark": {"main": patch, ...}})."""
+    return variants.build(
+        lambda options: page_item(presets, default_preset, default_text, article, options),
+        VARIANTS)
 
 
 def _sorted_maps(obj):

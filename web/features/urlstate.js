@@ -8,6 +8,8 @@ import { normalise } from "./intervene.js";
 // restore(ctl, w, value, pending) applies a value; `stage` orders restoring: 0 model, 1 text and
 // clamps (kept in `pending` for one trace), 2 what depends on the trace.
 const MAX_URL_TEXT = 2000; // characters; longer texts stay out of links (browsers cap URLs)
+const ASKED_THEME = ((t) => (t === "dark" || t === "light" ? t : null))(
+  new URLSearchParams(location.search).get("theme")); // as the page opened
 const VIEWS = new URLSearchParams(location.search).get("views"); // fixed for the page's life
 
 const FIELDS = [
@@ -40,6 +42,11 @@ const FIELDS = [
     restore: (c, w, v) => { if (w.panels && !VIEWS) { const k = w.panels.tabs.findIndex((p) => p.title === v); if (k >= 0) w.panels.active = k; } } },
   // the parts an embed shows (web/viewset.js applied them before BokehJS built the views)
   { key: "views", stage: 2, read: () => VIEWS, restore: () => {} },
+  // the theme the link asked for (web/theme.js applied it before the first paint); without one,
+  // the reader's system decides, and links leave it so
+  { key: "theme", stage: 2,
+    read: () => ASKED_THEME,
+    restore: () => {} },
   { key: "embed", stage: 2,
     read: () => (document.body.classList.contains("embed") ? "" : null),
     restore: () => document.body.classList.add("embed") },
