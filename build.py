@@ -55,16 +55,17 @@ PINNED = {
 }
 PYODIDE_CORE = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
 PAGE_PACKAGES = ["numpy"]  # Pyodide packages the page loads (besides pysim): nothing else ships
-# every page module (web/*.js: app.js and its parts, start.js, worker.js, floor.js) but sw.js,
+# every page module (web/*.js: app.js and its parts, start.js, worker.js, floor.js, lang.js) but sw.js,
 # which web/offline.py writes after the manifest
 WEB_FILES = sorted(p.name for p in WEB.glob("*.js") if p.name != "sw.js") + [
     "style.css", "floor.html", "favicon.svg"]
 WEB_DIRS = ["features", "worker"]  # the features' modules (app.js), the worker's (worker.js)
 # the modules app.js imports (directly or not): index.html asks for them all at once
 # (modulepreload) rather than level by level while Pyodide's and BokehJS's downloads hold the
-# connections
+# connections (lang.js is a classic script: index.html runs it before the first paint)
+ENTRIES = ("app.js", "start.js", "worker.js", "floor.js", "sw.js", "lang.js")
 PAGE_MODULES = [p.relative_to(WEB).as_posix() for p in sorted(WEB.glob("*.js"))
-                if p.name not in ("app.js", "start.js", "worker.js", "floor.js", "sw.js")] + [
+                if p.name not in ENTRIES] + [
     f"features/{p.name}" for p in sorted((WEB / "features").glob("*.js"))]
 BOKEH_FILES = ["bokeh.min.js", "bokeh-widgets.min.js"]
 MIME = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
@@ -189,7 +190,8 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str) -> None:
             "wheel": pysim_wheel, "article": list(presets.ARTICLE_SENTENCES),
             "bokeh": bokeh_files, "preview": preview_boot(), "constants": constants(),
             "strings": strings()}
-    html = (WEB / "index.html").read_text()
+    from web.localize import localize
+    html = localize((WEB / "index.html").read_text())  # its words in every language
     # fetched at once, run by app.js after it has drawn the prerendered trace (boot["bokeh"])
     html = html.replace("{{MODULE_PRELOADS}}", "\n".join(
         f'<link rel="modulepreload" href="{m}">' for m in PAGE_MODULES))

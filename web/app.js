@@ -17,7 +17,7 @@ import { makeApi } from "./api.js";
 import { Controller } from "./controller.js";
 import { FEATURES } from "./features/index.js";
 import { drawPreview } from "./features/preview.js";
-import { setup as setupLanguage } from "./i18n.js";
+import { setup as setupLanguage, t } from "./i18n.js";
 import { hideMessage, showError, showMessage, wireErrorBox } from "./status.js";
 import { Tabs } from "./tabs.js";
 import { at, traceToJson } from "./trace.js";
@@ -39,8 +39,9 @@ function loadScripts(files) {
 // ---- start ----------------------------------------------------------------------------------
 // a module script runs once the page is parsed: the worker starts first (in the Controller),
 // then the prerendered trace is drawn as pictures, then BokehJS builds the views in their place
-const ctl = new Controller(JSON.parse(byId("pysim-boot").textContent)); // build.py write_page
-setupLanguage(ctl.boot.strings);
+const boot = JSON.parse(byId("pysim-boot").textContent); // build.py write_page
+setupLanguage(boot.strings); // the language web/lang.js chose before the first paint
+const ctl = new Controller(boot);
 wireErrorBox();
 if (new URLSearchParams(location.search).has("embed")) document.body.classList.add("embed");
 const preview = drawPreview(byId("pysim-stage"), ctl.boot);
@@ -66,7 +67,7 @@ const featured = drawn.then(async (views) => {
   for (const feature of FEATURES) Object.assign(window.pysim, feature.install(ctx) || {});
 });
 for (const p of [drawn, featured]) {
-  p.catch((err) => showError(`the page could not be drawn: ${err.message}`, () => location.reload()));
+  p.catch((err) => showError(t("msg.draw_failed", { reason: err.message }), () => location.reload()));
 }
 window.pysim = makeApi(ctl, drawn, featured);
 
@@ -77,7 +78,7 @@ function keepOffline() {
   const sw = navigator.serviceWorker;
   if (sw.controller) { // this page came from the cache: say so when a newer build takes over
     sw.addEventListener("controllerchange", () =>
-      showMessage("A new version of pysim has been installed: reload the page to use it."), { once: true });
+      showMessage(t("msg.new_version")), { once: true });
   }
   window.pysim.ready.then(() => sw.register(new URL("sw.js", import.meta.url)))
     .catch(() => {}); // without it, only repeat visits from the cache and offline use are lost

@@ -33,7 +33,6 @@ DIAGRAM = {
 
 # the token strip: its title, and up to how many steps words (and the unit plot's dots) are
 # drawn (beyond, they overlap); the same in the prerendered pictures and the BokehJS views
-TOKEN_TITLE = "tokens (current one framed; predicted tag below)"
 LEGIBLE_STEPS = 60
 
 def limits() -> dict:
@@ -45,5 +44,5 @@ def limits() -> dict:
 
 def constants() -> dict:
     """What the page's JavaScript reads (boot["constants"])."""
-    return {"colours": dict(COLOURS), "ink": INK, "diagram": DIAGRAM, "token_title": TOKEN_TITLE,
+    return {"colours": dict(COLOURS), "ink": INK, "diagram": DIAGRAM,
             "legible_steps": LEGIBLE_STEPS, **limits()}

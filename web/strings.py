@@ -69,16 +69,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "status.model": "{name}: {layers} layers \u00d7 {hidden} units. {description}",
         "status.model_one": "{name}: 1 layer \u00d7 {hidden} units. {description}",
         "status.failed": "Python is not running: {reason}",
-        "preset.beijing": (
-            "Tags each word of a travel sentence: O, destination or departure. \u201carrive "
-            "Beijing\u201d makes Beijing the destination, \u201cleave Beijing\u201d the departure: "
-            "the LSTM must remember the verb until the city comes."),
-        "preset.memory": (
-            "A marker (A or B), then 20-100 distractor letters, then \u201c?\u201d: the tag of "
-            "\u201c?\u201d is the marker. One memory cell holds it, its forget gate staying near 1 "
-            "the whole way."),
-        "preset.untrained": ("untrained model, fixed seed 0: the gates are computed for real, the "
-                             "tags are not learned yet"),
+        "preset.beijing": "Tags each word of a travel sentence: O, destination or departure. \"arrive Beijing\" makes Beijing the destination, \"leave Beijing\" the departure: the LSTM must remember the verb until the city comes.",
+        "preset.memory": "A marker (A or B), then 20-100 distractor letters, then '?': the tag of '?' is the marker. One memory cell holds it, its forget gate staying near 1 the whole way.",
+        "preset.untrained": "untrained model, fixed seed 0: the gates are computed for real, the tags are not learned yet",
         "msg.new_version": "A new version of pysim has been installed: reload the page to use it.",
         "msg.draw_failed": "the page could not be drawn: {reason}",
         "msg.model_lost": ("The model \u201c{name}\u201d was lost when Python stopped: the trace "
@@ -102,7 +95,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "msg.restore_failed": "The link's {field} could not be restored: {reason}",
         "py.empty": "Type at least one word: the text is empty.",
         "py.unknown_word": ("word {word} is not in the model's vocabulary and the model has no "
-                            "unknown-word token"),
+                            "unknown-word token (meta \"unk\", or one of {tokens} in the "
+                            "vocabulary)"),
         "py.clamp_layer": "clamp layer {layer} does not exist (the model has {n})",
         "py.clamp_unit": "clamp unit {unit} does not exist (layers have {n} units)",
         "py.vectors": "this model takes input vectors, not words",
@@ -450,7 +444,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "msg.python_failed": "Python 无法启动：{reason}",
         "msg.restore_failed": "链接中的 {field} 无法恢复：{reason}",
         "py.empty": "请至少输入一个词：文本是空的。",
-        "py.unknown_word": "词 {word} 不在模型的词表里，而模型没有未知词标记",
+        "py.unknown_word": "词 {word} 不在模型的词表里，而模型没有未知词标记（meta 中的 \"unk\"，或词表中的 {tokens} 之一）",
         "py.clamp_layer": "钳制的第 {layer} 层不存在（模型只有 {n} 层）",
         "py.clamp_unit": "钳制的单元 {unit} 不存在（每层只有 {n} 个单元）",
         "py.vectors": "这个模型读的是输入向量，不是词",

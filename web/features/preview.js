@@ -9,6 +9,8 @@
  *  (the views' colour bar and these pictures use the same). */
 export const cellLimit = (maxAbs) => Math.max(1, Math.ceil(maxAbs * 2) / 2);
 
+import { t } from "../i18n.js";
+
 const el = (tag, props = {}, ...children) => {
   const e = Object.assign(document.createElement(tag), props);
   e.append(...children);
@@ -45,7 +47,8 @@ export function drawPreview(root, boot) {
     span.classList.toggle("now", t === T - 1); // the page opens on the last step
     words.append(span);
   }
-  const heat = preview.heatmaps.map(([key, title, kind]) => {
+  const heat = preview.heatmaps.map(([key, kind]) => {
+    const title = t(`heat.${key}`);
     let [low, high] = preview.ranges[kind];
     if (kind === "cell") {
       const cmax = cellLimit(Math.max(...layer.c.flat().map(Math.abs)));
@@ -55,9 +58,9 @@ export function drawPreview(root, boot) {
     return el("div", { className: "pv-heat" }, el("div", { className: "pv-title" }, title), canvas);
   });
   const box = el("div", { id: "pysim-preview", ariaHidden: "true" },
-    el("div", { className: "pv-controls" }, "Loading the controls\u2026"),
+    el("div", { className: "pv-controls" }, t("preview.loading")),
     el("div", { className: "pv-strip" }, el("div", { className: "pv-title" },
-      constants.token_title), words),
+      t("view.tokens")), words),
     el("div", { className: "pv-row" }, ...heat.slice(0, 3)),
     el("div", { className: "pv-row" }, ...heat.slice(3)));
   root.append(box);
