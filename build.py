@@ -62,8 +62,9 @@ WEB_FILES = sorted(p.name for p in WEB.glob("*.js") if p.name != "sw.js") + [
 WEB_DIRS = ["features", "worker"]  # the features' modules (app.js), the worker's (worker.js)
 # the modules app.js imports (directly or not): index.html asks for them all at once
 # (modulepreload) rather than level by level while Pyodide's and BokehJS's downloads hold the
-# connections (lang.js is a classic script: index.html runs it before the first paint)
-ENTRIES = ("app.js", "start.js", "worker.js", "floor.js", "sw.js", "lang.js")
+# connections (lang.js and theme.js are classic scripts: index.html runs them before the
+# first paint)
+ENTRIES = ("app.js", "start.js", "worker.js", "floor.js", "sw.js", "lang.js", "theme.js")
 PAGE_MODULES = [p.relative_to(WEB).as_posix() for p in sorted(WEB.glob("*.js"))
                 if p.name not in ENTRIES] + [
     f"features/{p.name}" for p in sorted((WEB / "features").glob("*.js"))]
@@ -178,18 +179,19 @@ def script_json(obj) -> str:
 def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str) -> None:
     from pysim import presets
     from web.constants import constants
-    from web.page import page_item, preview_boot
+    from web.page import page_items, preview_boot
     from web.strings import strings
     default = presets.NAMES[0]
     text = presets.default_text(default)
-    item = page_item(presets.NAMES, default, text, presets.ARTICLE_SENTENCES)
+    # the base documents and the patches of their variants (dark theme, ...): web/variants.py
+    item, variants = page_items(presets.NAMES, default, text, presets.ARTICLE_SENTENCES)
     boot = {"preset": default, "text": text, "trace": prerender(default, text),
             "presets": {n: {"text": presets.default_text(n),
                             "description": presets.load(n).meta.get("description", "")}
                         for n in presets.NAMES},
             "wheel": pysim_wheel, "article": list(presets.ARTICLE_SENTENCES),
             "bokeh": bokeh_files, "preview": preview_boot(), "constants": constants(),
-            "strings": strings()}
+            "strings": strings(), "variants": variants}
     from web.localize import localize
     html = localize((WEB / "index.html").read_text())  # its words in every language
     # fetched at once, run by app.js after it has drawn the prerendered trace (boot["bokeh"])
@@ -203,8 +205,14 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str) -> None:
 
 
 def copy_web(out: Path) -> None:
+    from web.theme import page_css
     for name in WEB_FILES:
         shutil.copy(WEB / name, out / name)
+    # the themes' colours (web/constants.py THEMES) as CSS variables
+    css = (out / "style.css").read_text()
+    if "/* {{THEME_VARIABLES}}" not in css:
+        raise BuildError("web/style.css lacks its /* {{THEME_VARIABLES}} */ comment")
+    (out / "style.css").write_text(css.replace("/* {{THEME_VARIABLES}}", page_css() + "\n/*", 1))
     for name in WEB_DIRS:
         shutil.copytree(WEB / name, out / name)
     log(f"{', '.join(WEB_FILES)}, " + ", ".join(f"{d}/" for d in WEB_DIRS))

@@ -11,6 +11,9 @@
 //   tabs.js        the feature tabs: which is open, code run when one opens
 //   api.js         window.pysim
 //   i18n.js        the page's words in the reader's language (web/strings.py): t(key)
+//   variants.js    the Bokeh documents' variants (dark theme, ...): patches applied before embedding
+//   (theme.js and lang.js, classic scripts run by index.html before the first paint, choose the
+//   theme and the language)
 //   features/      the tabs' features (features/index.js), the preview and the plot overlays
 
 import { makeApi } from "./api.js";
@@ -23,6 +26,7 @@ import { Tabs } from "./tabs.js";
 import { at, traceToJson } from "./trace.js";
 import { afterPaint, byId } from "./util.js";
 import { model, Views } from "./views.js";
+import { applyVariants } from "./variants.js";
 import { wire } from "./widgets.js";
 
 /** Run BokehJS's scripts (preloaded by index.html), in order. */
@@ -40,12 +44,18 @@ function loadScripts(files) {
 // a module script runs once the page is parsed: the worker starts first (in the Controller),
 // then the prerendered trace is drawn as pictures, then BokehJS builds the views in their place
 const boot = JSON.parse(byId("pysim-boot").textContent); // build.py write_page
-setupLanguage(boot.strings); // the language web/lang.js chose before the first paint
+// the theme chosen by theme.js: its colours for every module that reads boot.constants
+const theme = document.documentElement.dataset.theme === "dark" ? "dark" : "light";
+const themed = boot.constants.themes[theme];
+Object.assign(boot.constants, { theme: themed, colours: themed.colours, ink: themed.ink });
+const lang = setupLanguage(boot.strings); // the language web/lang.js chose before the first paint
 const ctl = new Controller(boot);
 wireErrorBox();
 if (new URLSearchParams(location.search).has("embed")) document.body.classList.add("embed");
-const preview = drawPreview(byId("pysim-stage"), ctl.boot);
-const items = JSON.parse(byId("pysim-doc").textContent); // {main, panels}: web/page.py
+const preview = drawPreview(byId("pysim-stage"), ctl.boot, theme);
+// {main, panels}: web/page.py, in the chosen variant (web/variants.py: patches of the base)
+const items = applyVariants(JSON.parse(byId("pysim-doc").textContent), boot.variants,
+  [...(lang === "en" ? [] : [`lang:${lang}`]), ...(theme === "dark" ? ["theme:dark"] : [])]);
 const drawn = (async () => {
   await afterPaint();
   performance.mark("pysim:preview"); // the prerendered trace is on screen

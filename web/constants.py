@@ -6,6 +6,13 @@ none of them again.
 - COLOURS: one colour per quantity (Okabe-Ito, colour-blind safe), the same in the unit plot
   (web/page.py), the cell diagram's static drawing (web/panels/diagram.py) and what
   web/features/diagram.js draws.
+- THEMES: the page's neutral colours in the light (base) and dark themes, the same keys in both:
+  build.py writes them into style.css as CSS variables (--bg, --ink, ...; :root[data-theme=dark]
+  for the dark ones), web/theme.py recolours the dark build of the Bokeh documents with them
+  (RECOLOUR: which light colour becomes which key) and the page's JavaScript reads the chosen
+  theme's as `constants.theme` (web/theme.js chooses: ?theme=dark|light, else the system's).
+- COLOURS_DARK: COLOURS' twins on a dark background (text on it needs 4.5:1: f, c and h differ);
+  PALETTES: the heatmaps' colour scales per theme (see PALETTES' comment).
 - DIAGRAM: the cell diagram's geometry (data units of diagram_fig), drawn by both sides.
 - limits: pysim's own (the training chunk, the model file size) and the learning rates the
   Training tab proposes (pysim.train's defaults for Adam, 0.5 for SGD with momentum).
@@ -15,6 +22,57 @@ from __future__ import annotations
 COLOURS = {"f": "#0072B2", "i": "#E69F00", "g": "#CC79A7", "o": "#009E73", "c": "#7f3b08",
            "h": "#000000"}
 INK = "#333333"  # the diagram's neutral text and outlines
+COLOURS_DARK = {**COLOURS, "f": "#56B4E9", "c": "#e8804a", "h": "#e3e6ec"}
+
+# ---- themes: every neutral colour of the page, light and dark (same keys) --------------------
+THEMES = {
+    "light": {"bg": "#ffffff", "ink": "#1d2330", "muted": "#5b6475", "line": "#d9dee7",
+              "rule": "#999999", "accent": "#0b5cad", "panel": "#f6f8fb", "tag": "#0b3d91",
+              "unk": "#b2182b", "token": "#eef3fa", "token_unk": "#fde0dd",
+              "changed": "#fdd49e", "pred": "#f3f5f9", "msg_bg": "#fff6db", "msg_line": "#f0d58c",
+              "err_bg": "#fdecea", "err_line": "#f5b5ae", "err_ink": "#7a1610",
+              "dot_wait": "#e0a800", "dot_ok": "#1a8f3c", "dot_fail": "#c62828",
+              # tag probabilities: a label is drawn in the "label_light" text colour above this p
+              "probs_flip": 0.55},
+    "dark": {"bg": "#16191f", "ink": "#e3e6ec", "muted": "#a3abb9", "line": "#3a404c",
+             "rule": "#7d8595", "accent": "#6cb0f5", "panel": "#1f232b", "tag": "#8cb8ff",
+             "unk": "#ff8a80", "token": "#263041", "token_unk": "#4a2523",
+             "changed": "#5c4214", "pred": "#262a33", "msg_bg": "#3a3115", "msg_line": "#6b5a22",
+             "err_bg": "#3b1a18", "err_line": "#7a2e28", "err_ink": "#f4b4ad",
+             "dot_wait": "#e0a800", "dot_ok": "#3fbf65", "dot_fail": "#ef5350",
+             "probs_flip": 0.45},  # the Blues scale runs the other way (PALETTES)
+}
+# which literal colour of the light Bokeh documents (bokeh's defaults included) is which THEMES
+# key: web/theme.py gives the dark build that key's dark colour (lower case; named colours too)
+RECOLOUR = {
+    "#ffffff": "bg", "white": "bg", "#fff": "bg",
+    "#f6f8fb": "panel", "#f3f4f7": "panel", "#f3f5f9": "pred",
+    "#000000": "ink", "black": "ink", "#000": "ink", "#444444": "ink", "#333333": "ink",
+    "#1d2330": "ink", "#18191d": "ink",
+    "#555555": "muted", "#666666": "muted", "#5b6475": "muted", "#8a93a3": "muted",
+    "#888888": "rule", "#999999": "rule", "#cccccc": "line", "#e5e5e5": "line",
+    "#d9dee7": "line", "#0b3d91": "tag", "#b2182b": "unk", "#eef3fa": "token",
+    "#fde0dd": "token_unk", "#fdd49e": "changed",
+}
+
+# The heatmaps' colour scales. Light: Viridis for gates (0 closed .. 1 open), RdBu (reversed) for
+# signed values, Blues (reversed: 0 white) for probabilities: "nothing" (0, p = 0) is the
+# background's colour or close to it, the far ends are far from it. Dark mirrors that: the same
+# colours with their lightness order mirrored, so that the far ends stand out from a dark
+# background as they do from a white one (Viridis already runs dark -> light: kept as is).
+def _palettes():
+    from bokeh.palettes import Blues256, RdBu11, Viridis256
+    diverging = list(reversed(RdBu11))  # the order web/page.py has always drawn
+    mid = len(diverging) // 2
+    dark_mid = "#262a33"  # 0 is "nothing": close to the dark background, as #f7f7f7 is to white
+    return {"light": {"gate": list(Viridis256), "signed": diverging,
+                      "probs": list(reversed(Blues256))},
+            "dark": {"gate": list(Viridis256),
+                     "signed": diverging[:mid][::-1] + [dark_mid] + diverging[mid + 1:][::-1],
+                     "probs": list(Blues256)}}
+
+
+PALETTES = _palettes()
 
 _CELL_Y = 7.6
 DIAGRAM = {
@@ -44,5 +102,8 @@ def limits() -> dict:
 
 def constants() -> dict:
     """What the page's JavaScript reads (boot["constants"])."""
-    return {"colours": dict(COLOURS), "ink": INK, "diagram": DIAGRAM,
+    return {"colours": dict(COLOURS), "ink": INK, "themes": {
+                "light": {**THEMES["light"], "colours": dict(COLOURS), "ink": INK},
+                "dark": {**THEMES["dark"], "colours": dict(COLOURS_DARK),
+                         "ink": THEMES["dark"]["ink"]}}, "diagram": DIAGRAM,
             "legible_steps": LEGIBLE_STEPS, **limits()}

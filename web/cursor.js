@@ -26,8 +26,9 @@ export class StepCursor {
       this.clip.append(el);
       return el;
     };
-    this.curtain = part("curtain", { background: `rgba(255, 255, 255, ${veil})` });
-    this.now = now ? part("now", { border: "2px solid #222" }) : null;
+    // the page's background and ink (style.css variables: light or dark theme)
+    this.curtain = part("curtain", { background: `color-mix(in srgb, var(--bg) ${veil * 100}%, transparent)` });
+    this.now = now ? part("now", { border: "2px solid var(--ink)" }) : null;
     this.overlay.place();
   }
 

@@ -16,10 +16,10 @@ from bokeh.models import (Button, ColorBar, ColumnDataSource, Div, FixedTicker,
                           HoverTool, LinearColorMapper, Range1d, Select, Slider, Span, TextInput,
                           Toggle)
 from bokeh.models import Tabs
-from bokeh.palettes import Blues256, RdBu11, Viridis256
 from bokeh.plotting import figure
 
-from web.constants import COLOURS
+from web import theme, variants
+from web.constants import COLOURS, PALETTES
 from web.panels import PANELS
 from web.strings import DEFAULT_LANG, text
 
@@ -27,7 +27,9 @@ from web.strings import DEFAULT_LANG, text
 # (field, colour range kind): the six heatmaps, time x unit; titles: web/strings.py heat.<field>
 HEATMAPS = [("f", "gate"), ("i", "gate"), ("o", "gate"), ("g", "signed"), ("c", "cell"),
             ("h", "signed")]
-DIVERGING = list(reversed(RdBu11))  # blue < 0 < red; readable with red-green colour blindness
+# the colour scales (web/constants.py PALETTES: light here; web/theme.py gives the dark build
+# their dark twins). Diverging: RdBu, readable with red-green colour blindness
+GATES, DIVERGING, PROBS = (PALETTES["light"][k] for k in ("gate", "signed", "probs"))
 # the unit plot's lines (labels: web/strings.py legend.<key>), in the colours the cell diagram
 # gives the same quantities
 UNIT_LINES = [(k, COLOURS[k]) for k in ("f", "i", "o", "c", "h")]
@@ -82,7 +84,7 @@ def _tips(lang, *keys):
 def _heatmap(lang, key, kind, cells, x_range):
     title = text(lang, f"heat.{key}")
     if kind == "gate":
-        mapper, bar_mapper = _mappers(Viridis256, 0, 1)
+        mapper, bar_mapper = _mappers(GATES, 0, 1)
         bar_title = text(lang, "heat.gate_bar")
     elif kind == "signed":
         mapper, bar_mapper = _mappers(DIVERGING, -1, 1)
@@ -156,7 +158,7 @@ def _unit_lines(lang, unit_lines, x_range):
 
 
 def _probs(lang, probs, prob_labels, x_range):
-    mapper, bar_mapper = _mappers(list(reversed(Blues256)), 0, 1)
+    mapper, bar_mapper = _mappers(PROBS, 0, 1)
     fig = figure(name="probs_fig", title=text(lang, "probs.title"),
                  height=260, sizing_mode="stretch_width", x_range=x_range,
                  y_range=Range1d(-0.5, 0.5), toolbar_location="right", tools="save",
@@ -243,37 +245,59 @@ def build_panels(lang=DEFAULT_LANG):
     return Tabs(name="panels", tabs=[make(lang) for make in PANELS], sizing_mode="stretch_width")
 
 
-def name_png_files(layout) -> None:
+def name_png_files(layout, lang=DEFAULT_LANG) -> None:
     """Every save tool gets a file name (pysim-<figure>.png): without one BokehJS asks for it in a
-    prompt() dialog before saving the PNG."""
+    prompt() dialog before saving the PNG. Save and hover tools get their toolbar button's tooltip
+    in `lang` (BokehJS's own is English)."""
     from bokeh.models import Plot, SaveTool
     for fig in layout.select({"type": Plot}):
         stem = (fig.name or "plot").replace("fig_", "").replace("_fig", "")
         for tool in fig.toolbar.tools:
             if isinstance(tool, SaveTool) and tool.filename is None:
                 tool.filename = f"pysim-{stem}"
+            if isinstance(tool, (SaveTool, HoverTool)) and tool.description is None:
+                tool.description = text(lang, "tool.save" if isinstance(tool, SaveTool)
+                                        else "tool.hover")
 
 
 def preview_boot() -> dict:
     """What web/features/preview.js needs to draw the prerendered heatmaps as BokehJS will:
-    their fields and kinds (titles: web/strings.py heat.<field>), palettes and colour ranges (the
-    cell's range follows the trace)."""
+    their fields and kinds (titles: web/strings.py heat.<field>), palettes per theme and colour
+    ranges (the cell's range follows the trace)."""
     return {"heatmaps": HEATMAPS,
-            "palettes": {"gate": list(Viridis256), "signed": DIVERGING, "cell": DIVERGING},
+            "palettes": {theme: {"gate": p["gate"], "signed": p["signed"], "cell": p["signed"]}
+                         for theme, p in PALETTES.items()},
             "ranges": {"gate": [0, 1], "signed": [-1, 1], "cell": [-1, 1]}}
 
 
-def page_item(presets, default_preset, default_text, article, lang=DEFAULT_LANG) -> dict:
+def page_item(presets, default_preset, default_text, article, options=None) -> dict:
     """The Bokeh documents as JSON (`json_item`), for `Bokeh.embed.embed_item` in app.js:
-    {"main": the views and their controls, "panels": the feature tabs}, their words in `lang`."""
+    {"main": the views and their controls, "panels": the feature tabs}. `options`: the variant
+    being built (web/variants.py), e.g. {"theme": "dark"} or {"lang": "zh"}; none: the base
+    (light, English)."""
+    options = options or {}
+    lang = options.get("lang", DEFAULT_LANG)
     items = {}
     for key, layout, target in (
             ("main", build_layout(presets, default_preset, default_text, article, lang),
              "pysim-root"),
             ("panels", build_panels(lang), "pysim-panels")):
-        name_png_files(layout)
+        name_png_files(layout, lang)
+        theme.style(layout, options.get("theme", "light"))
         items[key] = _sorted_maps(json_item(layout, target=target))
     return items
+
+
+# the variants of the documents, shipped as patches of the base (web/variants.py, boot["variants"])
+VARIANTS = {"theme": ["dark"], "lang": ["zh"]}
+
+
+def page_items(presets, default_preset, default_text, article) -> tuple[dict, dict]:
+    """The base documents (page_item) and the patches that make each variant of them:
+    ({"main": json_item, "panels": json_item}, {"theme:dark": {"main": patch, ...}})."""
+    return variants.build(
+        lambda options: page_item(presets, default_preset, default_text, article, options),
+        VARIANTS)
 
 
 def _sorted_maps(obj):

@@ -155,6 +155,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "legend.h": "h output",
         "probs.title": "tag probabilities per token (softmax head)",
         "probs.bar": "probability",
+        "tool.save": "Save as PNG",
+        "tool.hover": "Values under the mouse",
         # the tabs (web/panels/, web/features/)
         "tab.diagram": "Cell diagram",
         "diagram.f": "\u03c3  forget",
@@ -226,6 +228,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "train.task_memory": "memory (A or B, 20-100 later)",
         "train.task_mine": "my sentences only",
         "train.optimizer": "Optimizer",
+        "train.adam": "Adam",
         "train.sgd": "SGD (momentum 0.9)",
         "train.lr": "Learning rate",
         "train.start": "\u25b6 Start training",
@@ -500,6 +503,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "legend.h": "h 输出",
         "probs.title": "每个词的标签概率（softmax 输出层）",
         "probs.bar": "概率",
+        "tool.save": "保存为 PNG",
+        "tool.hover": "鼠标所指处的数值",
         # the tabs (web/panels/, web/features/)
         "tab.diagram": "单元示意图",
         "diagram.f": "\u03c3  遗忘门",
@@ -566,6 +571,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "train.task_memory": "memory（A 或 B，20-100 步之后）",
         "train.task_mine": "只用我的句子",
         "train.optimizer": "优化器",
+        "train.adam": "Adam",
         "train.sgd": "SGD（动量 0.9）",
         "train.lr": "学习率",
         "train.start": "\u25b6 开始训练",

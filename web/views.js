@@ -85,13 +85,14 @@ export class Views {
       words.tag_main.push(best === 0 ? "" : tag); // the first tag ("O") is "nothing": in grey
       words.tag_o.push(best === 0 ? tag : "");
       tok.p.push(K ? tr.probs[t * K + best] : NaN);
-      tok.colour.push(tr.unknown[t] ? "#fde0dd" : "#eef3fa");
+      tok.colour.push(tr.unknown[t] ? this.constants.theme.token_unk : this.constants.theme.token);
       for (let k = 0; k < K; k++) {
         const p = tr.probs[t * K + k];
         pimg[(K - 1 - k) * T + t] = p;
         if (T <= 40) { // numbers fit in the boxes
           labels.t.push(t); labels.y.push(K - 1 - k);
-          labels.label_light.push(p > 0.55 ? fmt(p) : ""); labels.label_dark.push(p > 0.55 ? "" : fmt(p));
+          const flip = p > this.constants.theme.probs_flip; // "label_light": the other text colour
+          labels.label_light.push(flip ? fmt(p) : ""); labels.label_dark.push(flip ? "" : fmt(p));
         }
       }
     }

@@ -28,8 +28,12 @@ def words(s: str) -> set[str]:
     return set(WORD.findall(s))
 
 
-# words from the Chinese table, the English name of English (the language switch) and data
-ALLOWED = set().union(*(words(s) for s in STRINGS["zh"].values())) | {STRINGS["en"]["lang.name"]}
+# words from the Chinese table, the English name of English (the language switch), BokehJS's
+# name (the title of its logo link) and data
+ALLOWED = set().union(*(words(s) for s in STRINGS["zh"].values())) | {STRINGS["en"]["lang.name"],
+                                                                      "Bokeh"}
+# styles in data sources (colours, font sizes): not words
+STYLE = re.compile(r"#[0-9A-Fa-f]{3,8}|\d+px")
 DATA = set(presets.NAMES).union(*(words(s) for s in presets.ARTICLE_SENTENCES))
 
 # Every visible text of the page (DOM and shadow roots), aria-labels, titles, placeholders; and
@@ -89,7 +93,7 @@ def untranslated(page) -> list:
     data = DATA | set(state["tags"]) | set(state["tokens"]).union(*map(words, state["tokens"]))
     bad = []
     for where, s in page.evaluate(SEEN):
-        plain = re.sub(r"<[^>]+>", " ", s) if where.endswith((".text", "dom")) else s
+        plain = STYLE.sub(" ", re.sub(r"<[^>]+>", " ", s) if where.endswith((".text", "dom")) else s)
         extra = words(plain) - ALLOWED - data
         if extra:
             bad.append((where, s[:80], sorted(extra)))

@@ -48,7 +48,7 @@ export function install({ ctl, m, at }) {
     const line = y(-1) - y(0);
     el.style.lineHeight = `${line}px`;
     setBox(el, frame.bbox.left, y(0) - line / 2, frame.bbox.width, frame.bbox.bottom - y(0) + line / 2);
-  }, { font: "12.5px 'Liberation Mono', monospace", whiteSpace: "pre", color: "#000", overflow: "hidden",
+  }, { font: "12.5px 'Liberation Mono', monospace", whiteSpace: "pre", color: "var(--ink)", overflow: "hidden",
         padding: "0 10px" }, "pre");
   eq.dataset.overlay = "diagram_eq";
 

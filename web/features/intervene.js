@@ -79,7 +79,8 @@ export function install({ ctl, m, tabs, showMessage }) {
       const withc = argmax(tr.probs, K, s);
       p.t.push(s, s); p.run.push(...runs);
       p.tag.push(K ? tags[without] : "", K ? tags[withc] : "");
-      p.colour.push("#f3f5f9", withc !== without ? "#fdd49e" : "#f3f5f9");
+      const { pred, changed } = ctl.boot.constants.theme;
+      p.colour.push(pred, withc !== without ? changed : pred);
     }
     preds.data = p;
     for (const fig of figs) fig.x_range.setv({ start: -0.5, end: Math.max(T, 1) - 0.5 });

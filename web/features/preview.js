@@ -35,8 +35,9 @@ function heatCanvas(values, T, H, palette, low, high) {
   return canvas;
 }
 
-/** Draw the boot trace (layer 0) into `root`; returns the preview element. */
-export function drawPreview(root, boot) {
+/** Draw the boot trace (layer 0) into `root`, in `theme`'s colour scales; returns the preview
+ *  element. */
+export function drawPreview(root, boot, theme = "light") {
   const { trace, preview, constants } = boot;
   const layer = trace.layers[0];
   const T = trace.tokens.length, H = T ? layer.f[0].length : 0;
@@ -54,7 +55,7 @@ export function drawPreview(root, boot) {
       const cmax = cellLimit(Math.max(...layer.c.flat().map(Math.abs)));
       [low, high] = [-cmax, cmax];
     }
-    const canvas = heatCanvas(layer[key], T, H, preview.palettes[kind], low, high);
+    const canvas = heatCanvas(layer[key], T, H, preview.palettes[theme][kind], low, high);
     return el("div", { className: "pv-heat" }, el("div", { className: "pv-title" }, title), canvas);
   });
   const box = el("div", { id: "pysim-preview", ariaHidden: "true" },

@@ -35,7 +35,7 @@ def panel(lang: str = DEFAULT_LANG) -> TabPanel:
     task = Select(name="train_task", title=say("train.task"), value="beijing", width=250,
                   options=[(k, say(f"train.task_{k}")) for k in ("beijing", "memory", "mine")])
     optimizer = Select(name="train_optimizer", title=say("train.optimizer"), value="adam",
-                       width=100, options=[("adam", "Adam"), ("sgd", say("train.sgd"))])
+                       width=100, options=[("adam", say("train.adam")), ("sgd", say("train.sgd"))])
     lr = TextInput(name="train_lr", title=say("train.lr"), value=limits()["default_lr"]["adam"], width=100)
     start = Button(name="train_start", label=say("train.start"), button_type="success",
                    width=140)
