@@ -30,8 +30,8 @@ def words(s: str) -> set[str]:
 
 # words from the Chinese table, the English name of English (the language switch), BokehJS's
 # name (the title of its logo link) and data
-ALLOWED = set().union(*(words(s) for s in STRINGS["zh"].values())) | {STRINGS["en"]["lang.name"],
-                                                                      "Bokeh"}
+ALLOWED = set().union(*(words(s) | words(re.sub(r"<[^>]+>", "", s))  # "C<sub>t</sub>" reads "Ct"
+                        for s in STRINGS["zh"].values())) | {STRINGS["en"]["lang.name"], "Bokeh"}
 # styles in data sources (colours, font sizes): not words
 STYLE = re.compile(r"#[0-9A-Fa-f]{3,8}|\d+px")
 DATA = set(presets.NAMES).union(*(words(s) for s in presets.ARTICLE_SENTENCES))
@@ -158,17 +158,17 @@ def test_the_article_terms_name_the_gates(page):
 
 
 def test_messages_after_actions_are_chinese(page):
-    """An empty text, an unknown word (pysim's own message, mapped by its template), playing."""
+    """An empty text, a clamp pysim refuses (its message mapped by its template), playing."""
     msg = page.locator("#pysim-message")
     page.evaluate("window.pysim.setText('').catch(() => {})")
     page.wait_for_function("document.querySelector('#pysim-message').textContent.includes('请至少输入一个词')")
     assert msg.inner_text() == STRINGS["zh"]["msg.empty"]
-    page.evaluate("window.pysim.setPreset('memory')")
-    page.evaluate("window.pysim.setText('A x y ? zebra').catch(() => {})")
-    page.wait_for_function("document.querySelector('#pysim-message').textContent.includes('不在模型的词表里')")
-    assert "'zebra'" in msg.inner_text() and "上一条轨迹仍留在屏幕上" in msg.inner_text()
-    assert not (words(msg.inner_text()) - ALLOWED - {"zebra"})
-    page.evaluate("window.pysim.setPreset('beijing')")
+    # a clamp pysim refuses: its message (web/pymsg.js) inside the page's own sentence
+    page.evaluate("window.pysim.setClamps([{gate: 'f', value: 0, unit: 999, t0: 0, t1: 0}])"
+                  ".catch(() => {})")
+    page.wait_for_function("document.querySelector('#pysim-message').textContent.includes('钳制')")
+    assert msg.inner_text() == STRINGS["zh"]["clamp.not_applied"].format(
+        reason=STRINGS["zh"]["py.clamp_unit"].format(unit=999, n=12))
     page.evaluate("window.pysim.play()")
     assert page.evaluate("window.pysim.model('play').label") == STRINGS["zh"]["widget.pause"]
     page.evaluate("window.pysim.pause()")
@@ -179,14 +179,15 @@ def test_messages_after_actions_are_chinese(page):
 
 def test_the_language_stays_in_links_and_the_switch_goes_to_english(page):
     page.evaluate("window.pysim.seek(1)")
-    url = page.evaluate("window.pysim.url()")
-    assert "lang=zh" in url and "t=1" in url
-    page.wait_for_function("location.search.includes('lang=zh')")
+    page.wait_for_function("location.search.includes('t=1')")
+    assert "lang=zh" in page.evaluate("location.search")
     switch = page.locator("a.lang-switch:visible")
     assert switch.count() == 1 and switch.inner_text() == "English"
     page.wait_for_function("document.querySelector('a.lang-switch[data-lang-to=en]').href.includes('t=1')")
     href = switch.get_attribute("href")
     assert "lang=en" in href and "t=1" in href and "lang=zh" not in href
+    url = page.evaluate("window.pysim.url()")
+    assert "lang=zh" in url and "t=1" in url
     # a tab in a link keeps its English name: links work in either language
     page.evaluate("window.pysim.model('panels').active = 1")
     assert "tab=Intervene" in page.evaluate("window.pysim.url()")
@@ -222,23 +223,24 @@ def test_the_chinese_words_are_there_before_the_first_paint(browser, server):
     page = new_page(browser)
     try:
         page.add_init_script("""
-          window.__first = null;
+          window.__frames = [];  // the header's visible text and box at every frame while loading
           const look = () => {
             const h = document.querySelector("header");
-            if (h) window.__first = [h.querySelector("h1").innerText, h.innerText.length,
-                                     JSON.stringify(h.getBoundingClientRect())];
-            else requestAnimationFrame(look);
+            if (h) window.__frames.push([h.innerText, JSON.stringify(h.getBoundingClientRect())]);
+            if (document.readyState !== "complete") requestAnimationFrame(look);
           };
           requestAnimationFrame(look);
         """)
         page.goto(server + "?lang=zh")
         page.evaluate("window.pysim.ready")
-        first = page.evaluate("window.__first")
-        assert first[0] == "pysim " + STRINGS["zh"]["page.tagline"]
-        now = page.evaluate("(() => { const h = document.querySelector('header'); return "
-                            "[h.querySelector('h1').innerText, h.innerText.length, "
-                            "JSON.stringify(h.getBoundingClientRect())]; })()")
-        assert now == first
+        frames = [f for f in page.evaluate("window.__frames") if f[0].strip()]
+        assert frames
+        final = page.evaluate("(() => { const h = document.querySelector('header'); return "
+                              "[h.innerText, JSON.stringify(h.getBoundingClientRect())]; })()")
+        assert final[0].startswith("pysim " + STRINGS["zh"]["page.tagline"])
+        for text, box in frames:  # every painted frame: Chinese (or less of it), same place
+            assert final[0].startswith(text) and not words(text) - ALLOWED, text
+        assert frames[-1] == final and all(box == final[1] for _, box in frames if _ == final[0])
         page.watch.check()
     finally:
         page.context.close()
