@@ -7,7 +7,9 @@ with t(key, {name: value}) ("{name}" in a string is replaced). The Python layout
 web/panels/) reads the same table with text(lang, key). tests/web/test_strings.py checks that every
 language has every key, with the same {placeholders}, and that every key the code names exists.
 
-Keys are grouped by where they show (status., msg., view., widget., tab.<feature>., ...).
+Keys are grouped by where they show (status., msg., view., widget., tab.<feature>., ...). Keys
+ending in "_html" hold HTML that only the build writes (index.html, Bokeh Divs): the page's
+JavaScript never gets them (strings()) and writes text only.
 """
 from __future__ import annotations
 
@@ -212,13 +214,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "clamp.err_whole": "clamp units, layers and steps are whole numbers \u2265 0",
         "clamp.err_order": "a clamp's last step comes before its first",
         "tab.train": "Train",
-        "train.caption": (
+        "train.caption_html": (
             "Train a fresh LSTM here, in your browser: pysim's own backprop through time and "
             "optimizer run in the Python worker, a few minibatches at a time. The views above "
             "show the model being trained, so you can watch the gates of the current sentence "
             "change as it learns. Held-out accuracy is measured on sentences the model never "
             "trains on (beijing: half of them with cities it has never seen)."),
-        "train.tagging": (
+        "train.tagging_html": (
             "Tag your own sentences: write word/tag for a tagged word, every other word is O, "
             "e.g. arrive Beijing/destination on November 2nd. They join the training set (each "
             "counts as 10 examples) at the next Reset, or at once when training has started; the "
@@ -274,7 +276,7 @@ STRINGS: dict[str, dict[str, str]] = {
                                "training (and shows the trained model again)."),
         "train.not_added": "Not added: {reason}",
         "tab.gflow": "Gradient flow",
-        "gflow.caption": (
+        "gflow.caption_html": (
             "How far back can the loss at the last word reach? Backprop through time carries the "
             "gradient of that loss, L_T, from the last step back to every earlier one. The blue "
             "curve is \u2016\u2202L_T/\u2202C_t\u2016 for this LSTM's memory cell (top layer): on "
@@ -544,12 +546,12 @@ STRINGS: dict[str, dict[str, str]] = {
                        "原来的差别。"),
         "clamp.delta_c": "记忆单元：加钳制的 C \u2212 不加的 C",
         "clamp.delta_h": "输出：加钳制的 h \u2212 不加的 h",
-        "clamp.who_unit": "单元 {u}",
+        "clamp.who_unit": "单元 {u} ",
         "clamp.when_step": "时刻 {t}",
         "clamp.when_steps": "时刻 {t0}\u2013{t1}",
         "clamp.layer": "（第 {l} 层）",
-        "clamp.describe_silence": "在{when}让{who}{layer}静默",
-        "clamp.describe": "在{when}把{who}{layer}的{gate}钳制为 {value}",
+        "clamp.describe_silence": "{when}：{who}{layer}静默",
+        "clamp.describe": "{when}：{who}{layer}的{gate} = {value}",
         "clamp.not_applied": "{reason} 钳制没有生效。",
         "clamp.err_list": "钳制必须是一个列表",
         "clamp.err_gate": "钳制的门只能是 f、i、o 或 zero，不能是 {gate}",
@@ -557,12 +559,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "clamp.err_whole": "钳制的单元、层和时刻都必须是 \u2265 0 的整数",
         "clamp.err_order": "钳制的最后一步在第一步之前",
         "tab.train": "训练",
-        "train.caption": (
+        "train.caption_html": (
             "在这里、在你的浏览器里训练一个全新的 LSTM：pysim 自己的随时间反向传播和优化器在 "
             "Python 工作线程里运行，每次几个小批量。上面的视图显示正在训练的模型，你可以看着当前"
             "句子的各个门随学习而变化。留出集准确率在模型从不训练的句子上测量（beijing：其中一半的"
             "城市它从没见过）。"),
-        "train.tagging": (
+        "train.tagging_html": (
             "给你自己的句子打标签：被标注的词写成 词/标签，其他词都是 O，例如 "
             "arrive Beijing/destination on November 2nd。它们在下次\u201c重置\u201d时加入训练集（每句"
             "算 10 个样本），训练已开始时则立即加入；任务\u201c只用我的句子\u201d只在它们上训练。"),
@@ -613,7 +615,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "train.paused_other": "已暂停：页面现在显示的是另一个模型；\u201c继续训练\u201d会继续训练（并再次显示训练中的模型）。",
         "train.not_added": "没有加入：{reason}",
         "tab.gflow": "梯度流",
-        "gflow.caption": (
+        "gflow.caption_html": (
             "最后一个词的损失能向前影响多远？随时间反向传播把这个损失 L_T 的梯度从最后一步带回"
             "之前的每一步。蓝色曲线是这个 LSTM 记忆单元（最上层）的 \u2016\u2202L_T/\u2202C_t\u2016："
             "它在往回传的路上被遗忘门 f_t 相乘，遗忘门接近 1 的地方它就保持大小。橙色曲线是同样大小、"
@@ -716,5 +718,7 @@ def text(lang: str, key: str, **values) -> str:
 
 
 def strings() -> dict:
-    """What the page's JavaScript reads (boot["strings"])."""
-    return {lang: dict(STRINGS[lang]) for lang in LANGS}
+    """What the page's JavaScript reads (boot["strings"]): every key but the "*_html" ones, which
+    only the build writes (index.html, Bokeh Divs); the page's JavaScript writes text, never HTML."""
+    return {lang: {k: v for k, v in STRINGS[lang].items() if not k.endswith("_html")}
+            for lang in LANGS}

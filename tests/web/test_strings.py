@@ -85,3 +85,12 @@ def test_pysims_messages_still_match_the_templates_the_page_translates():
     for key, make in raised.items():
         msg = _raised(make)
         assert _template_pattern(strings.STRINGS["en"][key]).match(msg), (key, msg)
+
+
+def test_the_page_gets_no_html_and_its_code_names_none():
+    js = "".join(p.read_text() for p in (ROOT / "web").rglob("*.js"))
+    named = set(re.findall(r"""\bt\(\s*["']([\w.]+)["']""", js))
+    assert not [k for k in named if k.endswith("_html")]
+    for table in strings.strings().values():
+        assert not [k for k in table if k.endswith("_html")]
+        assert "widget.play" in table

@@ -43,6 +43,6 @@ def panel(lang: str = DEFAULT_LANG) -> TabPanel:
                  text=say("gflow.prompt"))
     compute = Button(name="gflow_compute", label=say("gflow.compute"), width=100)
     return TabPanel(title=say("tab.gflow"), name="panel_gflow", child=column(
-        Div(text=say("gflow.caption"), sizing_mode="stretch_width"),
+        Div(text=say("gflow.caption_html"), sizing_mode="stretch_width"),
         row(compute, status, sizing_mode="stretch_width"),
         fig, sizing_mode="stretch_width"))

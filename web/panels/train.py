@@ -75,12 +75,12 @@ def panel(lang: str = DEFAULT_LANG) -> TabPanel:
     listing = Div(name="train_sentences", text=say("train.no_sentences"), render_as_text=True,
                   sizing_mode="stretch_width", styles={"white-space": "pre-wrap"})
     return TabPanel(title=say("tab.train"), name="panel_train", child=column(
-        Div(text=say("train.caption"), sizing_mode="stretch_width"),
+        Div(text=say("train.caption_html"), sizing_mode="stretch_width"),
         row(task, optimizer, lr, column(Div(height=12), row(start, pause, reset, download)),
             sizing_mode="stretch_width"),
         status,
         row(loss, acc, sizing_mode="stretch_width"),
-        Div(text=say("train.tagging"), sizing_mode="stretch_width"),
+        Div(text=say("train.tagging_html"), sizing_mode="stretch_width"),
         row(sentence, column(Div(height=12), row(add, remove, clear)), sizing_mode="stretch_width"),
         listing,
         sizing_mode="stretch_width"))
