@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: serve build test bench fuzz deps browser
+.PHONY: serve build test bench fuzz deps browser node-tools
 
 serve: deps
 	$(PY) build.py serve --port $(PORT)
@@ -15,10 +15,10 @@ serve: deps
 build: deps
 	$(PY) build.py
 
-test: deps browser
+test: deps browser node-tools
 	$(PY) -m pytest -q
 
-bench: deps browser
+bench: deps browser node-tools
 	$(PY) benchmarks/run.py
 
 # The loader under coverage-guided fuzzing (atheris, tests/fuzz/fuzz_io.py) for FUZZ_SECONDS:
@@ -37,6 +37,14 @@ $(VENV)/.deps: requirements-dev.txt pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
+
+# axe-core (tests/web/test_a11y.py) and lighthouse (benchmarks/lighthouse.py), pinned in node_tools.py,
+# into .cache/node (npm; Node 20)
+node-tools: deps
+	@command -v npm >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q nodejs npm; }
+	$(PY) node_tools.py
 
 # Debian's Chromium (Playwright's own browser download cannot be used here)
 browser:

@@ -8,7 +8,8 @@ measured and how; exit status 2 when a measurement failed (the rest is still wri
 The driver: the page and the floor (measure_page) `runs` times, interleaved, each in a new
 browser; then Python natively and in Pyodide (measure_python); then PyTorch; each phase timed
 with other processes' CPU use beside it (cpu.CpuLoad); then the metrics (summary), the tables
-(report) and the plot (plot).
+(report) and the plot (plot). Lighthouse's accessibility, best-practices and SEO scores, mobile
+and desktop (lighthouse), are added to the JSON and the tables.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import browser as br
 import build
+import lighthouse
 from cpu import CpuLoad
 from measure_page import Sizes, floor_run, page_run
 from measure_python import PY_HS, PY_TS, TORCH_PYTHON, python_timings, torch_yardstick
@@ -81,6 +83,11 @@ def measure(raw: dict, cfg: dict, torch_python: str, phase) -> str:
                 raw["python"] = phase("python timings",
                                       lambda: python_timings(browser, url, cfg, cases)) or {}
                 browser.close()
+            # accessibility, best practices, SEO: mobile and desktop (benchmarks/lighthouse.py)
+            raw["lighthouse"] = phase("lighthouse", lambda: lighthouse.run(url, br.log)) or {}
+            raw["errors"] += [f"lighthouse {form}: {c} {s[c]} < 100 ({', '.join(s['failed'])})"
+                              for form, s in raw["lighthouse"].items()
+                              for c in lighthouse.CATEGORIES if s[c] < 100]
         finally:
             srv.shutdown()
     wasm, nat = raw["python"].get("wasm"), raw["python"].get("native")
@@ -148,6 +155,8 @@ def main(argv=None) -> int:
             "other_processes_cpus": None if busy_elsewhere is None else round(busy_elsewhere, 2),
             "other_processes_cpus_by_phase": others, "loadavg_end": list(os.getloadavg())}
     table = markdown(metrics, forward, raw, meta)
+    if raw.get("lighthouse"):
+        table += "\n" + lighthouse.markdown(raw["lighthouse"])
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"meta": meta, "metrics": metrics, "forward": forward,
                                "errors": raw["errors"], "raw": raw}, indent=1))

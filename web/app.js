@@ -14,17 +14,23 @@
 //   variants.js    the Bokeh documents' variants (dark theme, ...): patches applied before embedding
 //   (theme.js and lang.js, classic scripts run by index.html before the first paint, choose the
 //   theme and the language)
+//   opening.js     what the page opens on (the URL's text, model, step...; a prepared trace)
+//   viewset.js     &views=: the parts an embed shows
+//   height.js      an embed's height, told to its parent page (which runs embed.js)
 //   features/      the tabs' features (features/index.js), the preview and the plot overlays
 
 import { makeApi } from "./api.js";
 import { Controller } from "./controller.js";
 import { FEATURES } from "./features/index.js";
 import { drawPreview } from "./features/preview.js";
+import { tellHeight } from "./height.js";
 import { setup as setupLanguage, t } from "./i18n.js";
+import { opening } from "./opening.js";
 import { hideMessage, showError, showMessage, wireErrorBox } from "./status.js";
 import { Tabs } from "./tabs.js";
 import { at, traceToJson } from "./trace.js";
 import { afterPaint, byId } from "./util.js";
+import { applyViews, chooseViews } from "./viewset.js";
 import { model, Views } from "./views.js";
 import { applyVariants } from "./variants.js";
 import { wire } from "./widgets.js";
@@ -41,24 +47,38 @@ function loadScripts(files) {
 }
 
 // ---- start ----------------------------------------------------------------------------------
-// a module script runs once the page is parsed: the worker starts first (in the Controller),
-// then the prerendered trace is drawn as pictures, then BokehJS builds the views in their place
+// a module script runs once the page is parsed: the worker starts first (start.js, then the
+// Controller), then what the URL opens on is drawn as pictures (its trace, prerendered by
+// build.py, or its words while Python computes it), then BokehJS builds the views in their place
 const boot = JSON.parse(byId("pysim-boot").textContent); // build.py write_page
 // the theme chosen by theme.js: its colours for every module that reads boot.constants
 const theme = document.documentElement.dataset.theme === "dark" ? "dark" : "light";
 const themed = boot.constants.themes[theme];
 Object.assign(boot.constants, { theme: themed, colours: themed.colours, ink: themed.ink });
 const lang = setupLanguage(boot.strings); // the language web/lang.js chose before the first paint
-const ctl = new Controller(boot);
+const params = new URLSearchParams(location.search);
+const { chosen, unknown } = chooseViews(boot.views);
+if (params.has("embed")) document.body.classList.add("embed");
+if (chosen) document.body.classList.add("views");
+const open = opening(boot);
+const ctl = new Controller(boot, open);
 wireErrorBox();
-if (new URLSearchParams(location.search).has("embed")) document.body.classList.add("embed");
-const preview = drawPreview(byId("pysim-stage"), ctl.boot, theme);
-// {main, panels}: web/page.py, in the chosen variant (web/variants.py: patches of the base)
+if (unknown.length) showMessage(`The link's views: ${unknown.join(", ")} unknown, left out.`);
+const stage = byId("pysim-stage");
+// {main, panels}: web/page.py, in the chosen variant (web/variants.py: patches of the base), then
+// with only the parts an embed shows
 const items = applyVariants(JSON.parse(byId("pysim-doc").textContent), boot.variants,
   [...(lang === "en" ? [] : [`lang:${lang}`]), ...(theme === "dark" ? ["theme:dark"] : [])]);
+applyViews(items, boot.views, chosen);
+let preview = null;
 const drawn = (async () => {
+  // a prepared embed's trace is one small file (traces/): its pictures wait for it
+  if (open.fetched) open.trace = await open.fetched;
+  preview = drawPreview(stage, ctl.boot, open, chosen, theme);
+  if (chosen) stage.style.minHeight = `${preview.offsetHeight}px`; // the pictures hold the place
+  tellHeight();
   await afterPaint();
-  performance.mark("pysim:preview"); // the prerendered trace is on screen
+  performance.mark("pysim:preview"); // what the page opens on is on screen, as pictures
   await loadScripts(ctl.boot.bokeh);
   await window.Bokeh.embed.embed_item(items.main, "pysim-root");
   const views = new Views(ctl.boot.constants);
@@ -66,6 +86,7 @@ const drawn = (async () => {
   wire(ctl, views);
   await afterPaint();
   preview.remove();
+  stage.style.minHeight = "";
   performance.mark("pysim:drawn"); // the interactive views (BokehJS) are on screen
   return views;
 })();

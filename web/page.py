@@ -19,6 +19,7 @@ from bokeh.models import Tabs
 from bokeh.plotting import figure
 
 from web import theme, variants
+from web.a11y import prepare as prepare_a11y
 from web.constants import COLOURS, PALETTES
 from web.panels import PANELS
 from web.strings import DEFAULT_LANG, text
@@ -223,18 +224,20 @@ def build_layout(presets, default_preset, default_text, article, lang=DEFAULT_LA
     x_range = _x_range()
     heat = {k: _heatmap(lang, k, kind, cells, x_range) for k, kind in HEATMAPS}
     w = _widgets(lang, presets, default_preset, default_text, article)
+    # the rows are named: an embed's &views= hides those it leaves out (web/embeds.py VIEWS)
     return column(
-        row(w["preset"], w["text"], sizing_mode="stretch_width"),
+        row(w["preset"], w["text"], sizing_mode="stretch_width", name="row_text"),
         row(Div(name="article_label", text=text(lang, "widget.article"),
                 styles={"padding-top": "6px"}),
-            w["article_0"], w["article_1"], Div(name="article_gap", width=20), w["share"]),
+            w["article_0"], w["article_1"], Div(name="article_gap", width=20), w["share"],
+            name="row_article"),
         row(w["reset"], w["back"], w["play"], w["forward"], w["scrub"], Div(width=12), w["speed"],
-            w["unit"], w["layer"], sizing_mode="stretch_width"),
+            w["unit"], w["layer"], sizing_mode="stretch_width", name="row_steps"),
         _token_strip(lang, tokens, tok_labels, x_range),
-        row(heat["f"], heat["i"], heat["o"], sizing_mode="stretch_width"),
-        row(heat["g"], heat["c"], heat["h"], sizing_mode="stretch_width"),
+        row(heat["f"], heat["i"], heat["o"], sizing_mode="stretch_width", name="row_gates"),
+        row(heat["g"], heat["c"], heat["h"], sizing_mode="stretch_width", name="row_cells"),
         row(_unit_lines(lang, unit_lines, x_range), _probs(lang, probs, prob_labels, x_range),
-            sizing_mode="stretch_width"),
+            sizing_mode="stretch_width", name="row_lines"),
         sizing_mode="stretch_width", name="pysim_root",
     )
 
@@ -283,6 +286,7 @@ def page_item(presets, default_preset, default_text, article, options=None) -> d
              "pysim-root"),
             ("panels", build_panels(lang), "pysim-panels")):
         name_png_files(layout, lang)
+        prepare_a11y(layout)
         theme.style(layout, options.get("theme", "light"))
         items[key] = _sorted_maps(json_item(layout, target=target))
     return items

@@ -5,7 +5,9 @@ import { english, has, t } from "./i18n.js";
 import { byId, quiet } from "./util.js";
 
 export class Status {
-  constructor() {
+  /** pending: the page opened on a text whose trace Python has to compute (opening.js). */
+  constructor({ pending = false } = {}) {
+    this.pending = pending;
     this.el = byId("pysim-status");
     this.text = byId("pysim-status-text");
     this.note = byId("pysim-model-note");
@@ -14,16 +16,18 @@ export class Status {
 
   loading() {
     this.el.className = "";
-    this.text.textContent = t("status.loading");
+    this.text.textContent = this.pending ? t("embed.status.computing") : t("status.loading");
   }
 
   progress({ loaded, total, file }) {
     const mb = (b) => (b / 1e6).toFixed(1);
-    this.text.textContent = total ? t("status.progress", { loaded: mb(loaded), total: mb(total), file })
-      : t("status.progress_unsized", { loaded: mb(loaded), file });
+    const shown = this.pending ? t("embed.status.computing_short") : t("status.built");
+    this.text.textContent = total ? t("status.progress", { loaded: mb(loaded), total: mb(total), file, shown })
+      : t("status.progress_unsized", { loaded: mb(loaded), file, shown });
   }
 
   ready({ ms, info, boot }) {
+    this.pending = false;
     this.el.className = "ready";
     const s = (ms / 1000).toFixed(1);
     this.text.textContent = t(boot === "snapshot" ? "status.ready_snapshot" : "status.ready", { s });

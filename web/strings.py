@@ -31,6 +31,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang.switch": "Switch the page to Chinese",
         "page.title": "pysim \u2014 watch an LSTM read, gate by gate",
         "page.tagline": "\u2014 watch an LSTM read, gate by gate",
+        "page.description": ("An LSTM simulator in your browser: type a sentence and watch the "
+                             "forget, input and output gates, the candidate, the memory cell and "
+                             "the output, word by word and unit by unit."),
         "page.lede_html": (
             "Type a sentence. The LSTM reads it one word at a time; at every step its "
             "<b>forget gate</b> decides how much of the memory C<sub>t\u22121</sub> to keep, its "
@@ -60,10 +63,9 @@ STRINGS: dict[str, dict[str, str]] = {
                         "leaves this page."),
         "status.loading": ("Loading Python (Pyodide + numpy) in the background. The trace shown "
                            "was computed when the site was built."),
-        "status.progress": ("Loading Python (Pyodide + numpy): {loaded} of {total} MB \u2014 "
-                            "{file}. The trace shown was computed when the site was built."),
-        "status.progress_unsized": ("Loading Python (Pyodide + numpy): {loaded} MB \u2014 {file}. "
-                                    "The trace shown was computed when the site was built."),
+        "status.progress": "Loading Python (Pyodide + numpy): {loaded} of {total} MB \u2014 {file}. {shown}",
+        "status.progress_unsized": "Loading Python (Pyodide + numpy): {loaded} MB \u2014 {file}. {shown}",
+        "status.built": "The trace shown was computed when the site was built.",
         "status.ready": "Python ready in {s} s: every trace is now computed live in your browser.",
         "status.ready_snapshot": (
             "Python ready in {s} s (restored from the copy this browser kept of your last visit): "
@@ -338,7 +340,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "model.csv": "Trace (CSV)",
         "model.probs": "Tag probabilities (CSV)",
         "model.json": "Everything (JSON)",
-        "model.file": "Model file:",
         "model.loaded": "Loaded {file} ({format} names): {layers} \u00d7 {hidden}, {parameters} parameters.",
         "model.layers": "{n} LSTM layers",
         "model.layers_one": "1 LSTM layer",
@@ -374,6 +375,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "model.vocab_given": "the vocabulary given",
         "model.trace_failed": "its trace failed ({reason}).",
         "model.export_failed": "Export failed: {reason}",
+        # ---- embed
+        "embed.computing": "{title} (computing…)",
+        "embed.status.computing": "Loading Python (Pyodide + numpy) in the background: the trace "
+                                  "of this text is computed as soon as it is ready.",
+        "embed.status.computing_short": "This text's trace is computed as soon as Python is ready.",
+        "embed.preview.computing": "computing…",
+        "embed.preview.loading": "Loading the views…",
+        "embed.preview.diagram": "step t = {t}, word “{token}”, unit {unit}",
+        # ---- a11y: names for assistive technology, the spoken step, the page's description
+        "a11y.description": "An LSTM simulator in your browser: type a sentence and watch the "
+                            "forget, input and output gates, the candidate, the memory cell and "
+                            "the output, word by word and unit by unit.",
+        "a11y.tabs": "Features",
+        "a11y.scrub": "Step t",
+        "a11y.speed": "Speed (steps per second)",
+        "a11y.clamp_value": "Clamp to the value",
+        "a11y.clamp_from": "Clamp from step",
+        "a11y.clamp_to": "Clamp up to step",
+        "a11y.model_file": "Model file (.npz)",
+        "a11y.step": "Step {t} of {last}: \u201c{token}\u201d, predicted tag {tag} ({p} %)",
+        "a11y.step_nohead": "Step {t} of {last}: \u201c{token}\u201d",
     },
     "zh": {
         "lang.name": "中文",
@@ -387,6 +409,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang.switch": "把页面切换为英文",
         "page.title": "pysim \u2014 看 LSTM 逐门读句子",
         "page.tagline": "\u2014 看 LSTM 一个门一个门地读句子",
+        "page.description": ("在浏览器里运行的 LSTM 模拟器：输入一句话，逐词、逐个单元地观察遗忘门、输入门、"
+                             "输出门、候选值、记忆单元和输出。"),
         "page.lede_html": (
             "输入一句话。LSTM 一次读一个词；每一步，<b>遗忘门</b>决定上一时刻的记忆 "
             "C<sub>t\u22121</sub> 保留多少，<b>输入门</b>决定候选值 C\u0303<sub>t</sub> 有多少进入"
@@ -411,10 +435,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "<i>出发地</i>（departure）；LSTM 能分辨，只是因为它记住了前面的动词。"),
         "page.footer": "pysim 在你的浏览器里运行 Python（Pyodide + numpy）；你输入的内容不会离开这个页面。",
         "status.loading": "正在后台加载 Python（Pyodide + numpy）。显示的轨迹是构建网站时算好的。",
-        "status.progress": ("正在加载 Python（Pyodide + numpy）：{loaded} / {total} MB \u2014 "
-                            "{file}。显示的轨迹是构建网站时算好的。"),
-        "status.progress_unsized": ("正在加载 Python（Pyodide + numpy）：{loaded} MB \u2014 {file}。"
-                                    "显示的轨迹是构建网站时算好的。"),
+        "status.progress": "正在加载 Python（Pyodide + numpy）：{loaded} / {total} MB \u2014 {file}。{shown}",
+        "status.progress_unsized": "正在加载 Python（Pyodide + numpy）：{loaded} MB \u2014 {file}。{shown}",
+        "status.built": "显示的轨迹是构建网站时算好的。",
         "status.ready": "Python 已就绪（用时 {s} 秒）：现在每条轨迹都在你的浏览器里实时计算。",
         "status.ready_snapshot": (
             "Python 已就绪（用时 {s} 秒，从浏览器保存的上次访问副本恢复）：现在每条轨迹都在你的"
@@ -668,7 +691,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "model.csv": "轨迹（CSV）",
         "model.probs": "标签概率（CSV）",
         "model.json": "全部（JSON）",
-        "model.file": "模型文件：",
         "model.loaded": "已加载 {file}（{format} 命名）：{layers} \u00d7 {hidden}，{parameters} 个参数。",
         "model.layers": "{n} 层 LSTM",
         "model.layers_one": "1 层 LSTM",
@@ -701,6 +723,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "model.vocab_given": "给出的词表",
         "model.trace_failed": "它的轨迹计算失败（{reason}）。",
         "model.export_failed": "导出失败：{reason}",
+        # ---- embed
+        "embed.computing": "{title}(计算中…)",
+        "embed.status.computing": "正在后台加载 Python(Pyodide + numpy):加载完成后立即计算这句话的轨迹。",
+        "embed.status.computing_short": "Python 就绪后立即计算这句话的轨迹。",
+        "embed.preview.computing": "计算中…",
+        "embed.preview.loading": "正在加载视图…",
+        "embed.preview.diagram": "第 t = {t} 步,单词“{token}”,单元 {unit}",
+        # ---- a11y: names for assistive technology, the spoken step, the page's description
+        "a11y.description": "在浏览器里运行的 LSTM 模拟器：输入一句话，逐词、逐个单元地观察遗忘门、"
+                            "输入门、输出门、候选值、记忆单元和输出。",
+        "a11y.tabs": "功能",
+        "a11y.scrub": "步骤 t",
+        "a11y.speed": "速度（每秒步数）",
+        "a11y.clamp_value": "钳制到的值",
+        "a11y.clamp_from": "钳制起始步",
+        "a11y.clamp_to": "钳制结束步",
+        "a11y.model_file": "模型文件（.npz）",
+        "a11y.step": "第 {t} 步（最后一步为第 {last} 步）：\u201c{token}\u201d，预测标签 {tag}（{p} %）",
+        "a11y.step_nohead": "第 {t} 步（最后一步为第 {last} 步）：\u201c{token}\u201d",
     },
 }
 

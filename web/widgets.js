@@ -7,14 +7,55 @@ import { quiet } from "./util.js";
 
 let setting = 0; // > 0 while set() changes a widget
 
-/** Change a BokehJS model's properties without running on() handlers. */
+/** The element that has the keyboard focus, inside shadow roots too. */
+export function deepActive() {
+  let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+  return el;
+}
+
+/** Change a BokehJS model's properties without running on() handlers. A widget that BokehJS
+ *  renders anew for the change (a button's label: Play / Pause) keeps the keyboard focus. */
 export function set(model, props) {
+  const view = window.Bokeh && window.Bokeh.index.find_one(model);
+  const host = view && view.el;
+  const focused = Boolean(host && host.shadowRoot && host.shadowRoot.activeElement);
   setting++;
   try {
     model.setv(props);
   } finally {
     setting--;
   }
+  if (focused) keepFocus(host);
+}
+
+const FOCUS_FRAMES = 10; // BokehJS renders a new label asynchronously: watch this many frames
+
+/** Give the focus back to the widget whose view is `host` whenever it loses it to nothing (its
+ *  element was rendered anew), for a few frames; never when the user has moved it elsewhere. */
+export function keepFocus(host, frames = FOCUS_FRAMES) {
+  const again = (n) => {
+    const active = deepActive();
+    if (!host.shadowRoot.activeElement && (!active || active === document.body)) {
+      const target = host.shadowRoot.querySelector("button:not([disabled]), input, select, [tabindex]");
+      if (target) target.focus();
+    }
+    if (n > 0) requestAnimationFrame(() => again(n - 1));
+  };
+  queueMicrotask(() => again(frames));
+}
+
+// Elements whose own keys the page's shortcuts leave alone: native controls, ARIA widgets
+// (slider handles, tabs), anything in the tab order but the plots' canvases.
+const CONTROL_TAGS = /^(INPUT|TEXTAREA|SELECT|BUTTON|A)$/;
+const CONTROL_ROLES = /^(slider|tab|button|textbox|combobox|listbox|option|spinbutton|menuitem|checkbox|radio|switch|link)$/;
+function usesKeys(ev) {
+  for (const el of ev.composedPath()) {
+    if (!(el instanceof Element) || el === document.body || el === document.documentElement) continue;
+    if (CONTROL_TAGS.test(el.tagName) || CONTROL_ROLES.test(el.getAttribute("role") || "")
+        || el.isContentEditable || (el.hasAttribute("tabindex") && el.tabIndex >= 0)) return true;
+  }
+  return false;
 }
 
 /** Run fn(new value) when the user changes property `prop` of a widget (not set()). */
@@ -47,8 +88,7 @@ export function wire(ctl, views) {
   w.article_0.on_event("button_click", () => quiet(ctl.setText(ctl.boot.article[0])));
   w.article_1.on_event("button_click", () => quiet(ctl.setText(ctl.boot.article[1])));
   document.addEventListener("keydown", (ev) => {
-    const tag = (ev.composedPath()[0] || {}).tagName || "";
-    if (/INPUT|TEXTAREA|SELECT|BUTTON/.test(tag) || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    if (ev.defaultPrevented || usesKeys(ev) || ev.altKey || ev.ctrlKey || ev.metaKey) return;
     const keys = {
       ArrowLeft: () => ctl.step(-1), ArrowRight: () => ctl.step(1),
       Home: () => ctl.seek(0), End: () => ctl.seek(ctl.trace.T - 1),

@@ -14,12 +14,13 @@ const MAX_URL_TEXT = 2000; // characters; longer texts stay out of links (browse
 const askedLang = new URLSearchParams(location.search).get("lang");
 // a tab in links: its English title, whatever the page's language (web/strings.py tab.<name>)
 const tabTitle = (panel) => i18n.english(`tab.${(panel.name || "").replace(/^panel_/, "")}`) || panel.title;
+const VIEWS = new URLSearchParams(location.search).get("views"); // fixed for the page's life
 
 const FIELDS = [
   { key: "preset", stage: 0,
     // models trained or loaded on the page live only in this tab: links keep to the presets
     read: (c) => (c.preset === c.boot.preset || !c.builtin.has(c.preset) ? null : c.preset),
-    restore: (c, w, v) => c.setPreset(v) },
+    restore: (c, w, v) => (c.preset === v ? undefined : c.setPreset(v)) }, // opening.js chose it
   { key: "text", stage: 1,
     // left out when it is the default text of the model the link opens with
     read: (c) => (c.text === c.boot.presets[c.builtin.has(c.preset) ? c.preset : c.boot.preset].text
@@ -43,13 +44,15 @@ const FIELDS = [
   { key: "tab", stage: 2,
     read: (c, w) => (w.panels && w.panels.active ? tabTitle(w.panels.tabs[w.panels.active]) : null),
     restore: (c, w, v) => {
-      if (!w.panels) return;
+      if (!w.panels || VIEWS) return;
       const k = w.panels.tabs.findIndex((p) => tabTitle(p) === v || p.title === v);
       if (k >= 0) w.panels.active = k;
     } },
   { key: "lang", stage: 2, // applied by web/lang.js before the first paint
     read: () => (askedLang === i18n.lang ? i18n.lang : null),
     restore: () => {} },
+  // the parts an embed shows (web/viewset.js applied them before BokehJS built the views)
+  { key: "views", stage: 2, read: () => VIEWS, restore: () => {} },
   { key: "embed", stage: 2,
     read: () => (document.body.classList.contains("embed") ? "" : null),
     restore: () => document.body.classList.add("embed") },
@@ -69,6 +72,7 @@ export function install({ ctl, views, m, tabs, showMessage }) {
   let restoring = true;
 
   async function restore(params) {
+    await ctl.opened; // what the page opened on (opening.js) is shown: the rest goes on it
     const pending = {};
     for (const stage of [0, 1, 2]) {
       for (const f of FIELDS.filter((x) => x.stage === stage && params.has(x.key))) {
@@ -79,7 +83,9 @@ export function install({ ctl, views, m, tabs, showMessage }) {
         }
       }
       if (stage === 1 && (params.has("text") || params.has("clamps"))) {
-        await quiet(ctl.setText(pending.text ?? ctl.text, pending)); // the page shows why a trace fails
+        // the text the page opened on (opening.js) is shown, or will be: wait for it
+        if (!params.has("clamps") && pending.text === ctl.open.text && ctl.text === pending.text) await quiet(ctl.opened);
+        else await quiet(ctl.setText(pending.text ?? ctl.text, pending)); // the page shows why a trace fails
       }
     }
   }

@@ -13,7 +13,7 @@ from web.strings import DEFAULT_LANG, text
 def panel(lang: str = DEFAULT_LANG) -> TabPanel:
     def say(key):
         return text(lang, key)
-    upload = FileInput(name="model_file", accept=".npz", width=320)
+    upload = FileInput(name="model_file", accept=".npz", width=320, title=say("a11y.model_file"))
     vocab = FileInput(name="vocab_file", accept=".txt,.json", width=320,
                       title=say("model.vocab"))
     names = TextInput(name="module_names", title=say("model.names"), width=300,
@@ -28,8 +28,7 @@ def panel(lang: str = DEFAULT_LANG) -> TabPanel:
     return TabPanel(title=say("tab.model"), name="panel_model", child=column(
         Div(text=say("model.formats_html"), sizing_mode="stretch_width"),
         row(vocab, names),
-        row(Div(text=say("model.file"), styles={"padding-top": "6px"}), upload, Div(width=20),
-            download),
+        row(upload, Div(width=20), column(Div(height=12), download)),
         report,
         Div(text=say("model.exports_html"), sizing_mode="stretch_width"),
         row(csv, probs, js),
