@@ -3,8 +3,7 @@
 // else the browser's first language if it starts with zh, else en).
 // t(key, {name: value}) fills in "{name}"; a key the table lacks is a bug (tests check the keys).
 // index.html's visible words are written by build.py in every language (style.css shows one);
-// applyStatic() sets what is not painted: the document's title, [data-t-label] aria-labels and
-// [data-t-content] contents (the meta description).
+// applyStatic() sets what is not painted: the document's title and [data-t-label] aria-labels.
 
 let tables = {};
 let table = {};
@@ -35,8 +34,5 @@ function applyStatic() {
   document.title = t("page.title");
   for (const el of document.querySelectorAll("[data-t-label]")) {
     el.setAttribute("aria-label", t(el.dataset.tLabel));
-  }
-  for (const el of document.querySelectorAll("[data-t-content]")) {
-    el.setAttribute("content", t(el.dataset.tContent));
   }
 }

@@ -31,9 +31,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang.switch": "Switch the page to Chinese",
         "page.title": "pysim \u2014 watch an LSTM read, gate by gate",
         "page.tagline": "\u2014 watch an LSTM read, gate by gate",
-        "page.description": ("An LSTM simulator in your browser: type a sentence and watch the "
-                             "forget, input and output gates, the candidate, the memory cell and "
-                             "the output, word by word and unit by unit."),
         "page.lede_html": (
             "Type a sentence. The LSTM reads it one word at a time; at every step its "
             "<b>forget gate</b> decides how much of the memory C<sub>t\u22121</sub> to keep, its "
@@ -409,8 +406,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang.switch": "把页面切换为英文",
         "page.title": "pysim \u2014 看 LSTM 逐门读句子",
         "page.tagline": "\u2014 看 LSTM 一个门一个门地读句子",
-        "page.description": ("在浏览器里运行的 LSTM 模拟器：输入一句话，逐词、逐个单元地观察遗忘门、输入门、"
-                             "输出门、候选值、记忆单元和输出。"),
         "page.lede_html": (
             "输入一句话。LSTM 一次读一个词；每一步，<b>遗忘门</b>决定上一时刻的记忆 "
             "C<sub>t\u22121</sub> 保留多少，<b>输入门</b>决定候选值 C\u0303<sub>t</sub> 有多少进入"
