@@ -207,7 +207,6 @@ def copy_web(out: Path, cache: Path) -> None:
     """The bundles (build_bundle.py), then every other file of web/ the site serves; the themes'
     colours (web/constants.py THEMES) written into style.css as CSS variables."""
     import build_bundle
-    from web.theme import page_css
     bundled = build_bundle.bundle(WEB, out, cache)
     copied = []
     for path in [WEB / n for n in WEB_FILES] + [p for d in WEB_DIRS for p in sorted((WEB / d).rglob("*.js"))]:
@@ -217,6 +216,8 @@ def copy_web(out: Path, cache: Path) -> None:
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, out / rel)
         copied.append(rel)
+    # the themes' colours (web/constants.py THEMES) as CSS variables (web/theme.py page_css)
+    from web.theme import page_css
     css = (out / "style.css").read_text()
     if "/* {{THEME_VARIABLES}}" not in css:
         raise BuildError("web/style.css lacks its /* {{THEME_VARIABLES}} */ comment")

@@ -55,6 +55,7 @@ const boot = JSON.parse(byId("pysim-boot").textContent); // build.py write_page
 const theme = document.documentElement.dataset.theme === "dark" ? "dark" : "light";
 const themed = boot.constants.themes[theme];
 Object.assign(boot.constants, { theme: themed, colours: themed.colours, ink: themed.ink });
+boot.theme = theme; // features/preview.js: its colour scales
 const lang = setupLanguage(boot.strings); // the language web/lang.js chose before the first paint
 const params = new URLSearchParams(location.search);
 const { chosen, unknown } = chooseViews(boot.views);
@@ -65,8 +66,8 @@ const ctl = new Controller(boot, open);
 wireErrorBox();
 if (unknown.length) showMessage(`The link's views: ${unknown.join(", ")} unknown, left out.`);
 const stage = byId("pysim-stage");
-// {main, panels}: web/page.py, in the chosen variant (web/variants.py: patches of the base), then
-// with only the parts an embed shows
+// {main, panels}: web/page.py, in the chosen variant (web/variants.py: patches of the base
+// documents, by model id: applied before applyViews drops the parts an embed leaves out)
 const items = applyVariants(JSON.parse(byId("pysim-doc").textContent), boot.variants,
   [...(lang === "en" ? [] : [`lang:${lang}`]), ...(theme === "dark" ? ["theme:dark"] : [])]);
 applyViews(items, boot.views, chosen);
@@ -74,7 +75,7 @@ let preview = null;
 const drawn = (async () => {
   // a prepared embed's trace is one small file (traces/): its pictures wait for it
   if (open.fetched) open.trace = await open.fetched;
-  preview = drawPreview(stage, ctl.boot, open, chosen, theme);
+  preview = drawPreview(stage, ctl.boot, open, chosen);
   if (chosen) stage.style.minHeight = `${preview.offsetHeight}px`; // the pictures hold the place
   tellHeight();
   await afterPaint();

@@ -32,7 +32,9 @@ THEMES = {
               "changed": "#fdd49e", "pred": "#f3f5f9", "msg_bg": "#fff6db", "msg_line": "#f0d58c",
               "err_bg": "#fdecea", "err_line": "#f5b5ae", "err_ink": "#7a1610",
               "dot_wait": "#e0a800", "dot_ok": "#1a8f3c", "dot_fail": "#c62828",
+              "primary": "#428bca",  # BokehJS's primary buttons (Play), white text on it
               # tag probabilities: a label is drawn in the "label_light" text colour above this p
+              # (mid-blue cells next to it give neither text 4.5:1: light 2.8:1 at worst, dark 3.8)
               "probs_flip": 0.55},
     "dark": {"bg": "#16191f", "ink": "#e3e6ec", "muted": "#a3abb9", "line": "#3a404c",
              "rule": "#7d8595", "accent": "#6cb0f5", "panel": "#1f232b", "tag": "#8cb8ff",
@@ -40,7 +42,8 @@ THEMES = {
              "changed": "#5c4214", "pred": "#262a33", "msg_bg": "#3a3115", "msg_line": "#6b5a22",
              "err_bg": "#3b1a18", "err_line": "#7a2e28", "err_ink": "#f4b4ad",
              "dot_wait": "#e0a800", "dot_ok": "#3fbf65", "dot_fail": "#ef5350",
-             "probs_flip": 0.45},  # the Blues scale runs the other way (PALETTES)
+             "primary": "#2b6cb0",  # 5.4:1 under white text
+             "probs_flip": 0.28},  # Blues runs the other way (PALETTES): best for both texts
 }
 # which literal colour of the light Bokeh documents (bokeh's defaults included) is which THEMES
 # key: web/theme.py gives the dark build that key's dark colour (lower case; named colours too)
@@ -56,20 +59,25 @@ RECOLOUR = {
 }
 
 # The heatmaps' colour scales. Light: Viridis for gates (0 closed .. 1 open), RdBu (reversed) for
-# signed values, Blues (reversed: 0 white) for probabilities: "nothing" (0, p = 0) is the
-# background's colour or close to it, the far ends are far from it. Dark mirrors that: the same
-# colours with their lightness order mirrored, so that the far ends stand out from a dark
-# background as they do from a white one (Viridis already runs dark -> light: kept as is).
+# signed values, Blues (reversed: p = 0 white) for probabilities. Against white, what stands out
+# is the dark end: closed gates, values far from 0, likely tags; the other end is close to the
+# background (open gates: yellow, 1.3:1; 0: near white; p = 0: white). Dark mirrors each scale's
+# lightness, so that the same values stand out from a dark background as from a white one, by
+# about as much: Viridis and Blues reversed, RdBu's two halves each reversed around a dark 0
+# (tests/web/test_theme.py compares every end's contrast with its background in both themes;
+# tests/web/test_theme_build.py their distances with colour blindness).
 def _palettes():
     from bokeh.palettes import Blues256, RdBu11, Viridis256
     diverging = list(reversed(RdBu11))  # the order web/page.py has always drawn
     mid = len(diverging) // 2
     dark_mid = "#262a33"  # 0 is "nothing": close to the dark background, as #f7f7f7 is to white
-    return {"light": {"gate": list(Viridis256), "signed": diverging,
-                      "probs": list(reversed(Blues256))},
-            "dark": {"gate": list(Viridis256),
-                     "signed": diverging[:mid][::-1] + [dark_mid] + diverging[mid + 1:][::-1],
-                     "probs": list(Blues256)}}
+    light = {"gate": list(Viridis256), "signed": diverging, "probs": list(reversed(Blues256))}
+    return {"light": light,
+            "dark": {"gate": light["gate"][::-1],
+                     # without RdBu's palest pair: pale peach and pale blue look alike
+                     # (19-26 Delta E apart with colour blindness; the next pair 42-68, as light)
+                     "signed": diverging[:mid - 1][::-1] + [dark_mid] + diverging[mid + 2:][::-1],
+                     "probs": light["probs"][::-1]}}
 
 
 PALETTES = _palettes()

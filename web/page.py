@@ -287,7 +287,7 @@ def page_item(presets, default_preset, default_text, article, options=None) -> d
             ("panels", build_panels(lang), "pysim-panels")):
         name_png_files(layout, lang)
         prepare_a11y(layout)
-        theme.style(layout, options.get("theme", "light"))
+        theme.style(layout, options.get("theme", "light"))  # after: its sheet comes last
         items[key] = _sorted_maps(json_item(layout, target=target))
     return items
 

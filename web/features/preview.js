@@ -42,9 +42,9 @@ function heatCanvas(values, T, H, palette, low, high) {
 }
 
 /** Draw what the page opens on (opening.js: `open`, its trace or, pending, its words) into
- *  `root`, only the parts `chosen` names (viewset.js; null: the whole page), in `theme`'s colour
- *  scales; returns the element. */
-export function drawPreview(root, boot, open, chosen = null, theme = "light") {
+ *  `root`, only the parts `chosen` names (viewset.js; null: the whole page), in the colour
+ *  scales of the theme app.js chose (boot.theme: light or dark); returns the element. */
+export function drawPreview(root, boot, open, chosen = null) {
   const { preview, constants } = boot;
   const show = (v) => !chosen || chosen.includes(v);
   const trace = open.trace;
@@ -72,7 +72,7 @@ export function drawPreview(root, boot, open, chosen = null, theme = "light") {
       const cmax = cellLimit(Math.max(...layer.c.flat().map(Math.abs)));
       [low, high] = [-cmax, cmax];
     }
-    const canvas = heatCanvas(layer[key], T, H, preview.palettes[theme][kind], low, high);
+    const canvas = heatCanvas(layer[key], T, H, preview.palettes[boot.theme || "light"][kind], low, high);
     return el("div", { className: "pv-heat", dataset: { key } }, el("div", { className: "pv-title" }, title), canvas);
   });
   const gates = heat.filter((h, j) => "fio".includes(preview.heatmaps.filter(([k]) => show(k))[j][0]));

@@ -14,6 +14,8 @@ const MAX_URL_TEXT = 2000; // characters; longer texts stay out of links (browse
 const askedLang = new URLSearchParams(location.search).get("lang");
 // a tab in links: its English title, whatever the page's language (web/strings.py tab.<name>)
 const tabTitle = (panel) => i18n.english(`tab.${(panel.name || "").replace(/^panel_/, "")}`) || panel.title;
+const ASKED_THEME = ((t) => (t === "dark" || t === "light" ? t : null))(
+  new URLSearchParams(location.search).get("theme")); // as the page opened
 const VIEWS = new URLSearchParams(location.search).get("views"); // fixed for the page's life
 
 const FIELDS = [
@@ -53,6 +55,11 @@ const FIELDS = [
     restore: () => {} },
   // the parts an embed shows (web/viewset.js applied them before BokehJS built the views)
   { key: "views", stage: 2, read: () => VIEWS, restore: () => {} },
+  // the theme the link asked for (web/theme.js applied it before the first paint); without one,
+  // the reader's system decides, and links leave it so
+  { key: "theme", stage: 2,
+    read: () => ASKED_THEME,
+    restore: () => {} },
   { key: "embed", stage: 2,
     read: () => (document.body.classList.contains("embed") ? "" : null),
     restore: () => document.body.classList.add("embed") },
