@@ -27,11 +27,11 @@ FOCUS_CSS = """
 .bk-tab:focus-visible { outline-offset: -3px; }
 .bk-btn-primary, .bk-btn-primary:hover, .bk-btn-primary:focus, .bk-btn-primary.bk-active {
   background-color: var(--button-primary, #1d5a96); border-color: var(--button-primary-edge, #174a7c);
-  color: #ffffff;
+  color: rgb(255, 255, 255); /* not a literal a theme recolours */
 }
 .bk-btn-success, .bk-btn-success:hover, .bk-btn-success:focus, .bk-btn-success.bk-active {
   background-color: var(--button-success, #1e6b30); border-color: var(--button-success-edge, #175425);
-  color: #ffffff;
+  color: rgb(255, 255, 255); /* not a literal a theme recolours */
 }
 .bk-btn-primary.bk-active, .bk-btn-success.bk-active { filter: brightness(0.85); }
 """
