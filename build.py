@@ -56,13 +56,12 @@ PINNED = {
 }
 PYODIDE_CORE = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
 PAGE_PACKAGES = ["numpy"]  # Pyodide packages the page loads (besides pysim): nothing else ships
-# every page module (web/*.js: app.js and its parts, start.js, worker.js, floor.js) but sw.js,
-# which web/offline.py writes after the manifest
 # every file of web/ the site serves: the page's and the worker's modules are bundled
 # (build_bundle.py: dist/app.js, dist/worker.js); the rest is copied as it is
 WEB_FILES = sorted(p.name for p in WEB.glob("*.js") if p.name != "sw.js") + [
     "style.css", "floor.html", "favicon.svg"]
 WEB_DIRS = ["features", "worker"]  # modules of app.js and worker.js: inside the bundles
+# (lang.js and theme.js are classic scripts, copied: index.html runs them before the first paint)
 BOKEH_FILES = ["bokeh.min.js", "bokeh-widgets.min.js"]
 MIME = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
         ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json"}
@@ -180,7 +179,7 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str,
     from web.strings import strings
     default = presets.NAMES[0]
     text = presets.default_text(default)
-    # the base documents and the patches of their variants (dark theme, ...): web/variants.py
+    # the base documents and the patches of their variants (dark theme, Chinese): web/variants.py
     item, variants = page_items(presets.NAMES, default, text, presets.ARTICLE_SENTENCES)
     # the prepared embeds' traces (web/embeds.py): dist/traces/, fetched by a page that opens on one
     embeds = embeds_mod.load_config() if embeds is None else embeds
@@ -191,9 +190,10 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str,
                         for n in presets.NAMES},
             "wheel": pysim_wheel, "article": list(presets.ARTICLE_SENTENCES),
             "bokeh": bokeh_files, "preview": preview_boot(), "constants": constants(),
-            "strings": strings(), "prepared": prepared, "views": embeds_mod.views_boot(),
-            "variants": variants}
-    html = (WEB / "index.html").read_text()
+            "strings": strings(), "variants": variants, "prepared": prepared,
+            "views": embeds_mod.views_boot()}
+    from web.localize import localize
+    html = localize((WEB / "index.html").read_text())  # its words in every language
     # fetched at once, run by app.js after it has drawn the prerendered trace (boot["bokeh"])
     html = html.replace("{{BOKEH_SCRIPTS}}", "\n".join(
         f'<link rel="preload" href="{f}" as="script">' for f in bokeh_files))
@@ -204,7 +204,8 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str,
 
 
 def copy_web(out: Path, cache: Path) -> None:
-    """The bundles (build_bundle.py), then every other file of web/ the site serves."""
+    """The bundles (build_bundle.py), then every other file of web/ the site serves; the themes'
+    colours (web/constants.py THEMES) written into style.css as CSS variables."""
     import build_bundle
     bundled = build_bundle.bundle(WEB, out, cache)
     copied = []

@@ -70,9 +70,9 @@ def test_every_module_the_page_and_the_worker_import_is_shipped_and_precached(si
     worker = (out / "worker.js").read_text()
     for name in ["pyodide.mjs", "pyodide.asm.js"]:
         assert f'import(PYODIDE + "{name}")' in worker and f"pyodide/{name}" in manifest["files"]
-    # the page's own JavaScript is two requests (the bundle and start.js), the worker's one; and
-    # theme.js, the small classic script that picks the theme before the first paint
-    assert seen - {"floor.js"} == {"app.js", "start.js", "worker.js", "theme.js"}, seen
+    # the page's own JavaScript is two requests (the bundle and start.js), the worker's one, and
+    # the two small classic scripts that choose the theme and the language before the first paint
+    assert seen - {"floor.js"} == {"app.js", "start.js", "worker.js", "theme.js", "lang.js"}, seen
     # and nothing under dist/ is left out of the graph (a module nobody imports is dead)
     shipped = {p.relative_to(out).as_posix() for p in out.rglob("*.js")
                if not p.relative_to(out).as_posix().startswith(("pyodide/", "bokeh/"))}

@@ -12,7 +12,8 @@
 //   api.js         window.pysim
 //   i18n.js        the page's words in the reader's language (web/strings.py): t(key)
 //   variants.js    the Bokeh documents' variants (dark theme, ...): patches applied before embedding
-//   (theme.js, a classic script run by index.html before the first paint, chooses the theme)
+//   (theme.js and lang.js, classic scripts run by index.html before the first paint, choose the
+//   theme and the language)
 //   opening.js     what the page opens on (the URL's text, model, step...; a prepared trace)
 //   viewset.js     &views=: the parts an embed shows
 //   height.js      an embed's height, told to its parent page (which runs embed.js)
@@ -23,7 +24,7 @@ import { Controller } from "./controller.js";
 import { FEATURES } from "./features/index.js";
 import { drawPreview } from "./features/preview.js";
 import { tellHeight } from "./height.js";
-import { setup as setupLanguage } from "./i18n.js";
+import { setup as setupLanguage, t } from "./i18n.js";
 import { opening } from "./opening.js";
 import { hideMessage, showError, showMessage, wireErrorBox } from "./status.js";
 import { Tabs } from "./tabs.js";
@@ -55,7 +56,7 @@ const theme = document.documentElement.dataset.theme === "dark" ? "dark" : "ligh
 const themed = boot.constants.themes[theme];
 Object.assign(boot.constants, { theme: themed, colours: themed.colours, ink: themed.ink });
 boot.theme = theme; // features/preview.js: its colour scales
-setupLanguage(boot.strings);
+const lang = setupLanguage(boot.strings); // the language web/lang.js chose before the first paint
 const params = new URLSearchParams(location.search);
 const { chosen, unknown } = chooseViews(boot.views);
 if (params.has("embed")) document.body.classList.add("embed");
@@ -68,7 +69,7 @@ const stage = byId("pysim-stage");
 // {main, panels}: web/page.py, in the chosen variant (web/variants.py: patches of the base
 // documents, by model id: applied before applyViews drops the parts an embed leaves out)
 const items = applyVariants(JSON.parse(byId("pysim-doc").textContent), boot.variants,
-  theme === "dark" ? ["theme:dark"] : []);
+  [...(lang === "en" ? [] : [`lang:${lang}`]), ...(theme === "dark" ? ["theme:dark"] : [])]);
 applyViews(items, boot.views, chosen);
 let preview = null;
 const drawn = (async () => {
@@ -98,7 +99,7 @@ const featured = drawn.then(async (views) => {
   for (const feature of FEATURES) Object.assign(window.pysim, feature.install(ctx) || {});
 });
 for (const p of [drawn, featured]) {
-  p.catch((err) => showError(`the page could not be drawn: ${err.message}`, () => location.reload()));
+  p.catch((err) => showError(t("msg.draw_failed", { reason: err.message }), () => location.reload()));
 }
 window.pysim = makeApi(ctl, drawn, featured);
 
@@ -109,7 +110,7 @@ function keepOffline() {
   const sw = navigator.serviceWorker;
   if (sw.controller) { // this page came from the cache: say so when a newer build takes over
     sw.addEventListener("controllerchange", () =>
-      showMessage("A new version of pysim has been installed: reload the page to use it."), { once: true });
+      showMessage(t("msg.new_version")), { once: true });
   }
   window.pysim.ready.then(() => sw.register(new URL("sw.js", import.meta.url)))
     .catch(() => {}); // without it, only repeat visits from the cache and offline use are lost

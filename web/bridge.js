@@ -3,6 +3,8 @@
 // A crash (the worker's `error` event, or its "fatal" message while booting) rejects every
 // pending request with `fatal: true`; restart() starts a new worker.
 
+import { t } from "./i18n.js";
+import { pythonMessage } from "./pymsg.js";
 import { takeWorker } from "./start.js";
 
 export class Bridge {
@@ -22,7 +24,7 @@ export class Bridge {
     this.worker.onmessage = (ev) => this.receive(ev.data);
     this.worker.onerror = (ev) => {
       ev.preventDefault();
-      this.crash(`the Python worker stopped: ${ev.message || "it could not be started (is worker.js there?)"}`);
+      this.crash(t("msg.worker_stopped", { reason: ev.message || t("msg.worker_missing") }));
     };
     for (const ev of early ? early.early : []) {
       if (this.failed) break;
@@ -34,12 +36,12 @@ export class Bridge {
   receive(msg) {
     if (msg.type === "progress") return this.handlers.progress(msg);
     if (msg.type === "ready") { this._ready(msg); return this.handlers.ready(msg); }
-    if (msg.type === "fatal") return this.crash(`Python could not start: ${msg.error}`);
+    if (msg.type === "fatal") return this.crash(t("msg.python_failed", { reason: msg.error }));
     const p = this.pending.get(msg.id);
     if (!p) return;
     this.pending.delete(msg.id);
     if (msg.ok) p.resolve(msg.result);
-    else p.reject(Object.assign(new Error(msg.error), { user: msg.user }));
+    else p.reject(Object.assign(new Error(msg.user ? pythonMessage(msg.error) : msg.error), { user: msg.user }));
   }
 
   crash(reason) {

@@ -99,7 +99,6 @@ DIAGRAM = {
 
 # the token strip: its title, and up to how many steps words (and the unit plot's dots) are
 # drawn (beyond, they overlap); the same in the prerendered pictures and the BokehJS views
-TOKEN_TITLE = "tokens (current one framed; predicted tag below)"
 LEGIBLE_STEPS = 60
 
 def limits() -> dict:
@@ -114,5 +113,5 @@ def constants() -> dict:
     return {"colours": dict(COLOURS), "ink": INK, "themes": {
                 "light": {**THEMES["light"], "colours": dict(COLOURS), "ink": INK},
                 "dark": {**THEMES["dark"], "colours": dict(COLOURS_DARK),
-                         "ink": THEMES["dark"]["ink"]}}, "diagram": DIAGRAM, "token_title": TOKEN_TITLE,
+                         "ink": THEMES["dark"]["ink"]}}, "diagram": DIAGRAM,
             "legible_steps": LEGIBLE_STEPS, **limits()}

@@ -5,6 +5,7 @@
 // "unit" (unit or layer changed), "restart" (Python is started again after a crash).
 
 import { Bridge } from "./bridge.js";
+import { t } from "./i18n.js";
 import { openWith, showPrepared, startOn } from "./opening.js";
 import { hideError, hideMessage, showError, showMessage, Status } from "./status.js";
 import { traceFromJson, traceFromWorker, traceToJson } from "./trace.js";
@@ -81,8 +82,8 @@ export class Controller extends EventTarget {
       : bytes ? this.bridge.call("restore_model", bytes, name) : null;
     const lost = (why) => { // the worker keeps its default model: the menu and status say so
       this.showModelInfo(current);
-      showMessage(`The model \u201c${name}\u201d was lost when Python stopped${why ? ` (${why})` : ""}: ` +
-                  `the trace shown is of ${current.name} again.`);
+      showMessage(why ? t("msg.model_lost_why", { name, why, current: current.name })
+        : t("msg.model_lost", { name, current: current.name }));
     };
     if (!call) return lost("");
     call.then((info) => this.showModelInfo(info), (err) => lost(err.message));
@@ -113,7 +114,7 @@ export class Controller extends EventTarget {
   onFatal(reason) {
     this.isReady = false;
     this.status.failed(reason);
-    showError(`${reason}. The trace on screen stays; press Retry to start Python again.`,
+    showError(t("msg.fatal", { reason }),
       () => this.restart());
   }
 
@@ -152,7 +153,7 @@ export class Controller extends EventTarget {
   retrace(text) {
     const seq = ++this.seq;
     if (!text.trim()) {
-      const msg = "Type at least one word: the text is empty. The last trace stays on screen.";
+      const msg = t("msg.empty");
       showMessage(msg);
       return Promise.reject(Object.assign(new Error(msg), { user: true }));
     }
@@ -165,9 +166,7 @@ export class Controller extends EventTarget {
       let done;
       const p = new Promise((resolve, reject) => { done = { resolve, reject }; });
       this.queued = { text, done };
-      showMessage(this.bridge.failed
-        ? "Python is not running: your text is queued and will be traced once Retry has started it again."
-        : "Python is still loading: your text is queued and will be traced as soon as it is ready.");
+      showMessage(t(this.bridge.failed ? "msg.queued_failed" : "msg.queued"));
       return p;
     }
     return this.bridge.call("trace", text, this.clamps).then(async (result) => {
@@ -179,8 +178,8 @@ export class Controller extends EventTarget {
       await afterPaint();
     }, (err) => {
       if (seq === this.seq && !err.fatal) {
-        if (err.user) showMessage(`${err.message} The last trace stays on screen.`);
-        else showError(`pysim failed on this text: ${err.message}`, () => this.retrace(text));
+        if (err.user) showMessage(t("msg.user_error", { reason: err.message }));
+        else showError(t("msg.trace_failed", { reason: err.message }), () => this.retrace(text));
       }
       throw err;
     });
@@ -229,7 +228,7 @@ export class Controller extends EventTarget {
     this.show(result, text);
     if (shown) shown();
     const notes = [prompt && `${prompt}.`, note, this.trace.notice,
-      dropped && `${dropped} clamp${dropped > 1 ? "s" : ""} named a layer or unit this model lacks: dropped.`];
+      dropped && t(dropped > 1 ? "msg.clamps_dropped" : "msg.clamps_dropped_one", { n: dropped })];
     if (notes.some(Boolean)) showMessage(notes.filter(Boolean).join(" "));
     else hideMessage();
     hideError();
@@ -238,7 +237,7 @@ export class Controller extends EventTarget {
   }
 
   async setPreset(name) {
-    if (!this.boot.presets[name]) throw new Error(`unknown preset ${name}`);
+    if (!this.boot.presets[name]) throw new Error(t("msg.unknown_preset", { name }));
     await this.bridge.ready;
     const info = await this.bridge.call("set_preset", name).catch((err) => {
       const bytes = this.kept.get(name); // a model the page made, unknown to a restarted worker
@@ -295,7 +294,7 @@ export class Controller extends EventTarget {
   speed() { return Math.max(0.5, Number(this.views.w.speed.value) || 2); }
 
   setPlayButton(on) {
-    set(this.views.w.play, { active: on, label: on ? "\u275a\u275a Pause" : "\u25b6 Play" });
+    set(this.views.w.play, { active: on, label: t(on ? "widget.pause" : "widget.play") });
   }
 
   setUnit(u) {

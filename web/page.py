@@ -20,26 +20,20 @@ from bokeh.plotting import figure
 
 from web import theme, variants
 from web.a11y import prepare as prepare_a11y
-from web.constants import COLOURS, PALETTES, TOKEN_TITLE
+from web.constants import COLOURS, PALETTES
 from web.panels import PANELS
+from web.strings import DEFAULT_LANG, text
 
 # ---- data -----------------------------------------------------------------------------------
-# (field, title, colour range kind): the six heatmaps, time x unit
-HEATMAPS = [
-    ("f", "forget gate f_t", "gate"),
-    ("i", "input gate i_t", "gate"),
-    ("o", "output gate o_t", "gate"),
-    ("g", "candidate C\u0303_t", "signed"),
-    ("c", "memory cell C_t", "cell"),
-    ("h", "output h_t", "signed"),
-]
-GATE_LABEL = "0 = closed \u2026 1 = open"
+# (field, colour range kind): the six heatmaps, time x unit; titles: web/strings.py heat.<field>
+HEATMAPS = [("f", "gate"), ("i", "gate"), ("o", "gate"), ("g", "signed"), ("c", "cell"),
+            ("h", "signed")]
 # the colour scales (web/constants.py PALETTES: light here; web/theme.py gives the dark build
 # their dark twins). Diverging: RdBu, readable with red-green colour blindness
 GATES, DIVERGING, PROBS = (PALETTES["light"][k] for k in ("gate", "signed", "probs"))
-# the unit plot's lines, in the colours the cell diagram gives the same quantities
-UNIT_LINES = [(k, label, COLOURS[k]) for k, label in (
-    ("f", "f forget"), ("i", "i input"), ("o", "o output"), ("c", "C memory"), ("h", "h output"))]
+# the unit plot's lines (labels: web/strings.py legend.<key>), in the colours the cell diagram
+# gives the same quantities
+UNIT_LINES = [(k, COLOURS[k]) for k in ("f", "i", "o", "c", "h")]
 
 # The step cursor (the frame around step t, the curtain over the steps not read yet) is not drawn
 # here: web/cursor.js lays HTML boxes over the plots, so a step repaints no canvas.
@@ -53,14 +47,14 @@ def _empty_sources():
     # the six heatmaps are images, one per field: (H, T), row = unit, column = step. t, unit and
     # token are (H, T) nested lists for the hover (BokehJS reads them at the hovered pixel)
     cells = ColumnDataSource(name="cells", data=dict(x=[], y=[], dw=[], dh=[], t=[], unit=[],
-                                                     token=[], **{k: [] for k, _, _ in HEATMAPS}))
+                                                     token=[], **{k: [] for k, _ in HEATMAPS}))
     tokens = ColumnDataSource(name="tokens", data=dict(
         t=[], token=[], note=[], tag=[], p=[], colour=[]))  # one row per step
     # the words printed in the strip: empty for long texts (they would not fit; hover shows them)
     tok_labels = ColumnDataSource(name="tok_labels", data=dict(t=[], token=[], note=[],
                                                                tag_main=[], tag_o=[]))
     unit_lines = ColumnDataSource(name="unit_lines", data=dict(
-        t=[], token=[], **{k: [] for k, _, _ in UNIT_LINES}))
+        t=[], token=[], **{k: [] for k, _ in UNIT_LINES}))
     # tag probabilities: one image (K, T), the first tag on the top row; labels for short texts
     probs = ColumnDataSource(name="probs", data=dict(x=[], y=[], dw=[], dh=[], p=[], t=[],
                                                      tag=[], token=[]))
@@ -82,24 +76,32 @@ def _mappers(palette, low, high, name=None):
             LinearColorMapper(name=name and f"{name}_bar", palette=palette, low=low, high=high))
 
 
-def _heatmap(key, title, kind, cells, x_range):
+def _tips(lang, *keys):
+    """Hover rows: the fields "step", "token", "unit", "tag", "predicted" in `lang` (web/strings.py
+    tip.<key>)."""
+    return [(text(lang, f"tip.{k}"), v) for k, v in keys]
+
+
+def _heatmap(lang, key, kind, cells, x_range):
+    title = text(lang, f"heat.{key}")
     if kind == "gate":
         mapper, bar_mapper = _mappers(GATES, 0, 1)
-        bar_title = GATE_LABEL
+        bar_title = text(lang, "heat.gate_bar")
     elif kind == "signed":
         mapper, bar_mapper = _mappers(DIVERGING, -1, 1)
         bar_title = "\u22121 \u2026 0 \u2026 +1"
     else:  # the cell is unbounded: symmetric around 0, range set per trace by web/views.js
         mapper, bar_mapper = _mappers(DIVERGING, -1, 1, name="cmap_c")
-        bar_title = "symmetric around 0"
+        bar_title = text(lang, "heat.cell_bar")
     fig = figure(name=f"fig_{key}", title=title, height=190, sizing_mode="stretch_width",
                  x_range=x_range, y_range=Range1d(-0.5, 7.5), toolbar_location="right",
-                 tools="save", x_axis_label="step t", y_axis_label="unit")
+                 tools="save", x_axis_label=text(lang, "axis.step"),
+                 y_axis_label=text(lang, "axis.unit"))
     fig.toolbar.autohide = True  # the save tool (PNG) shows when the mouse is over the plot
     image = fig.image(image=key, x="x", y="y", dw="dw", dh="dh", source=cells,
                       color_mapper=mapper, **DATA)
-    fig.add_tools(HoverTool(renderers=[image], tooltips=[
-        ("step", "@t"), ("token", "@token"), ("unit", "@unit"),
+    fig.add_tools(HoverTool(renderers=[image], tooltips=_tips(
+        lang, ("step", "@t"), ("token", "@token"), ("unit", "@unit")) + [
         (key if key != "g" else "C\u0303", f"@{key}{{0.000000}}")]))
     fig.yaxis[0].ticker.min_interval = 1  # units too
     fig.add_layout(ColorBar(color_mapper=bar_mapper, width=10, title=bar_title,
@@ -109,39 +111,40 @@ def _heatmap(key, title, kind, cells, x_range):
     return fig
 
 
-def _token_strip(tokens, tok_labels, x_range):
+def _token_strip(lang, tokens, tok_labels, x_range):
     fig = figure(name="tok_fig", height=110, sizing_mode="stretch_width", x_range=x_range,
                  y_range=Range1d(-1.6, 0.6), toolbar_location="right", tools="save",
-                 title=TOKEN_TITLE)
+                 title=text(lang, "view.tokens"))
     fig.toolbar.autohide = True
     boxes = fig.rect(x="t", y=0, width=0.94, height=0.9, source=tokens, fill_color="colour",
                      line_color="#999999", **DATA)
-    text = dict(source=tok_labels, text_align="center", text_baseline="middle", **DATA)
-    fig.text(x="t", y=0, text="token", text_font_size="13px", **text)
-    fig.text(x="t", y=-0.75, text="note", text_font_size="10px", text_color="#b2182b", **text)
+    words = dict(source=tok_labels, text_align="center", text_baseline="middle", **DATA)
+    fig.text(x="t", y=0, text="token", text_font_size="13px", **words)
+    fig.text(x="t", y=-0.75, text="note", text_font_size="10px", text_color="#b2182b", **words)
     # the predicted tag; "O" (the first tag: nothing) in grey. Two fixed-colour renderers, not a
     # colour column: BokehJS 3.10 fails on per-item text colours when the row count shrinks
     fig.text(x="t", y=-1.25, text="tag_main", text_font_size="11px", text_color="#0b3d91",
-             text_font_style="bold", **text)
-    fig.text(x="t", y=-1.25, text="tag_o", text_font_size="11px", text_color="#8a93a3", **text)
-    fig.add_tools(HoverTool(renderers=[boxes], tooltips=[
-        ("step", "@t"), ("token", "@token"), ("", "@note"), ("predicted", "@tag (@p{0.000})")]))
+             text_font_style="bold", **words)
+    fig.text(x="t", y=-1.25, text="tag_o", text_font_size="11px", text_color="#8a93a3", **words)
+    step, token, predicted = _tips(lang, ("step", "@t"), ("token", "@token"),
+                                   ("predicted", "@tag (@p{0.000})"))
+    fig.add_tools(HoverTool(renderers=[boxes], tooltips=[step, token, ("", "@note"), predicted]))
     _style(fig)
     fig.yaxis.visible = False
     fig.xaxis.visible = False
     return fig
 
 
-def _unit_lines(unit_lines, x_range):
-    fig = figure(name="unit_fig", title="unit 0 over time", height=260,
+def _unit_lines(lang, unit_lines, x_range):
+    fig = figure(name="unit_fig", title=text(lang, "view.unit_title", u=0), height=260,
                  sizing_mode="stretch_width", x_range=x_range, y_range=Range1d(-1.05, 1.05),
-                 toolbar_location="right", tools="save", x_axis_label="step t")
-    for key, label, colour in UNIT_LINES:
-        fig.line("t", key, source=unit_lines, color=colour, line_width=2, legend_label=label,
-                 **DATA)
+                 toolbar_location="right", tools="save", x_axis_label=text(lang, "axis.step"))
+    for key, colour in UNIT_LINES:
+        fig.line("t", key, source=unit_lines, color=colour, line_width=2,
+                 legend_label=text(lang, f"legend.{key}"), **DATA)
         fig.scatter("t", key, source=unit_lines, color=colour, size=5, name="unit_dots", **DATA)
-    fig.add_tools(HoverTool(tooltips=[("step", "@t"), ("token", "@token")] + [
-        (k, f"@{k}{{0.000000}}") for k, _, _ in UNIT_LINES], mode="vline"))
+    fig.add_tools(HoverTool(tooltips=_tips(lang, ("step", "@t"), ("token", "@token")) + [
+        (k, f"@{k}{{0.000000}}") for k, _ in UNIT_LINES], mode="vline"))
     fig.add_layout(Span(location=0, dimension="width", line_color="#888888", line_dash="dotted"))
     legend = fig.legend[0]
     legend.level = "overlay"  # it repaints with its lines (on the primary layer: the whole plot)
@@ -155,12 +158,12 @@ def _unit_lines(unit_lines, x_range):
     return fig
 
 
-def _probs(probs, prob_labels, x_range):
+def _probs(lang, probs, prob_labels, x_range):
     mapper, bar_mapper = _mappers(PROBS, 0, 1)
-    fig = figure(name="probs_fig", title="tag probabilities per token (softmax head)",
+    fig = figure(name="probs_fig", title=text(lang, "probs.title"),
                  height=260, sizing_mode="stretch_width", x_range=x_range,
                  y_range=Range1d(-0.5, 0.5), toolbar_location="right", tools="save",
-                 x_axis_label="step t")
+                 x_axis_label=text(lang, "axis.step"))
     image = fig.image(image="p", x="x", y="y", dw="dw", dh="dh", source=probs,
                       color_mapper=mapper, **DATA)
     for field, colour in (("label_light", "#ffffff"), ("label_dark", "#1d2330")):  # on dark / light
@@ -169,9 +172,9 @@ def _probs(probs, prob_labels, x_range):
     # one tick per tag, named by web/views.js (row K-1-k is tag k)
     fig.yaxis.ticker = FixedTicker(name="probs_ticks", ticks=[0])
     fig.yaxis.name = "probs_axis"
-    fig.add_tools(HoverTool(renderers=[image], tooltips=[
-        ("step", "@t"), ("token", "@token"), ("tag", "@tag"), ("p", "@p{0.000000}")]))
-    fig.add_layout(ColorBar(color_mapper=bar_mapper, width=10, title="probability",
+    fig.add_tools(HoverTool(renderers=[image], tooltips=_tips(
+        lang, ("step", "@t"), ("token", "@token"), ("tag", "@tag")) + [("p", "@p{0.000000}")]))
+    fig.add_layout(ColorBar(color_mapper=bar_mapper, width=10, title=text(lang, "probs.bar"),
                             title_text_font_size="9px", major_label_text_font_size="9px"),
                    "right")
     _style(fig)
@@ -190,73 +193,80 @@ def _style(fig):
 
 
 # ---- widgets --------------------------------------------------------------------------------
-def _widgets(presets, default_preset, default_text, article):
+def _widgets(lang, presets, default_preset, default_text, article):
+    def say(key):
+        return text(lang, key)
     w = dict(
-        preset=Select(name="preset", title="Model", value=default_preset,
+        preset=Select(name="preset", title=say("widget.model"), value=default_preset,
                       options=list(presets), width=150),
-        text=TextInput(name="text", title="Sentence (words separated by spaces)",
+        text=TextInput(name="text", title=say("widget.sentence"),
                        value=default_text, sizing_mode="stretch_width", min_width=300),
         article_0=Button(name="article_0", label=article[0], width=230),
         article_1=Button(name="article_1", label=article[1], width=230),
-        share=Button(name="share", label="Copy link to this view", width=210),
-        reset=Button(name="reset", label="\u21e4 Start", width=80),
-        back=Button(name="back", label="\u25c0 Back", width=80),
-        play=Toggle(name="play", label="\u25b6 Play", width=90, button_type="primary"),
-        forward=Button(name="forward", label="Step \u25b6", width=80),
-        scrub=Slider(name="scrub", title="Step t", start=0, end=4, value=0, step=1,
+        share=Button(name="share", label=say("widget.share"), width=210),
+        reset=Button(name="reset", label=say("widget.start"), width=80),
+        back=Button(name="back", label=say("widget.back"), width=80),
+        play=Toggle(name="play", label=say("widget.play"), width=90, button_type="primary"),
+        forward=Button(name="forward", label=say("widget.forward"), width=80),
+        scrub=Slider(name="scrub", title=say("widget.scrub"), start=0, end=4, value=0, step=1,
                      sizing_mode="stretch_width", min_width=200),
-        speed=Slider(name="speed", title="Speed (steps per second)", start=0.5, end=20,
+        speed=Slider(name="speed", title=say("widget.speed"), start=0.5, end=20,
                      value=2, step=0.5, width=170),
-        unit=Select(name="unit", title="Unit", value="0", options=["0"], width=80),
-        layer=Select(name="layer", title="Layer", value="0", options=["0"], width=80),
+        unit=Select(name="unit", title=say("widget.unit"), value="0", options=["0"], width=80),
+        layer=Select(name="layer", title=say("widget.layer"), value="0", options=["0"], width=80),
     )
     return w
 
 
 # ---- layout ---------------------------------------------------------------------------------
-def build_layout(presets, default_preset, default_text, article):
+def build_layout(presets, default_preset, default_text, article, lang=DEFAULT_LANG):
     cells, tokens, tok_labels, unit_lines, probs, prob_labels = _empty_sources()
     x_range = _x_range()
-    heat = {k: _heatmap(k, title, kind, cells, x_range) for k, title, kind in HEATMAPS}
-    w = _widgets(presets, default_preset, default_text, article)
+    heat = {k: _heatmap(lang, k, kind, cells, x_range) for k, kind in HEATMAPS}
+    w = _widgets(lang, presets, default_preset, default_text, article)
     # the rows are named: an embed's &views= hides those it leaves out (web/embeds.py VIEWS)
     return column(
         row(w["preset"], w["text"], sizing_mode="stretch_width", name="row_text"),
-        row(Div(name="article_label", text="The article's example:",
+        row(Div(name="article_label", text=text(lang, "widget.article"),
                 styles={"padding-top": "6px"}),
             w["article_0"], w["article_1"], Div(name="article_gap", width=20), w["share"],
             name="row_article"),
         row(w["reset"], w["back"], w["play"], w["forward"], w["scrub"], Div(width=12), w["speed"],
             w["unit"], w["layer"], sizing_mode="stretch_width", name="row_steps"),
-        _token_strip(tokens, tok_labels, x_range),
+        _token_strip(lang, tokens, tok_labels, x_range),
         row(heat["f"], heat["i"], heat["o"], sizing_mode="stretch_width", name="row_gates"),
         row(heat["g"], heat["c"], heat["h"], sizing_mode="stretch_width", name="row_cells"),
-        row(_unit_lines(unit_lines, x_range), _probs(probs, prob_labels, x_range),
+        row(_unit_lines(lang, unit_lines, x_range), _probs(lang, probs, prob_labels, x_range),
             sizing_mode="stretch_width", name="row_lines"),
         sizing_mode="stretch_width", name="pysim_root",
     )
 
 
-def build_panels():
+def build_panels(lang=DEFAULT_LANG):
     """The feature panels as tabs (web/panels/): a document of their own, embedded by app.js once
     the main views are on screen (building them first cost the first paint ~0.5 s)."""
-    return Tabs(name="panels", tabs=[make() for make in PANELS], sizing_mode="stretch_width")
+    return Tabs(name="panels", tabs=[make(lang) for make in PANELS], sizing_mode="stretch_width")
 
 
-def name_png_files(layout) -> None:
+def name_png_files(layout, lang=DEFAULT_LANG) -> None:
     """Every save tool gets a file name (pysim-<figure>.png): without one BokehJS asks for it in a
-    prompt() dialog before saving the PNG."""
+    prompt() dialog before saving the PNG. Save and hover tools get their toolbar button's tooltip
+    in `lang` (BokehJS's own is English)."""
     from bokeh.models import Plot, SaveTool
     for fig in layout.select({"type": Plot}):
         stem = (fig.name or "plot").replace("fig_", "").replace("_fig", "")
         for tool in fig.toolbar.tools:
             if isinstance(tool, SaveTool) and tool.filename is None:
                 tool.filename = f"pysim-{stem}"
+            if isinstance(tool, (SaveTool, HoverTool)) and tool.description is None:
+                tool.description = text(lang, "tool.save" if isinstance(tool, SaveTool)
+                                        else "tool.hover")
 
 
 def preview_boot() -> dict:
     """What web/features/preview.js needs to draw the prerendered heatmaps as BokehJS will:
-    their titles, palettes per theme and colour ranges (the cell's range follows the trace)."""
+    their fields and kinds (titles: web/strings.py heat.<field>), palettes per theme and colour
+    ranges (the cell's range follows the trace)."""
     return {"heatmaps": HEATMAPS,
             "palettes": {theme: {"gate": p["gate"], "signed": p["signed"], "cell": p["signed"]}
                          for theme, p in PALETTES.items()},
@@ -266,13 +276,16 @@ def preview_boot() -> dict:
 def page_item(presets, default_preset, default_text, article, options=None) -> dict:
     """The Bokeh documents as JSON (`json_item`), for `Bokeh.embed.embed_item` in app.js:
     {"main": the views and their controls, "panels": the feature tabs}. `options`: the variant
-    being built (web/variants.py), e.g. {"theme": "dark"}; none: the base (light)."""
+    being built (web/variants.py), e.g. {"theme": "dark"} or {"lang": "zh"}; none: the base
+    (light, English)."""
     options = options or {}
+    lang = options.get("lang", DEFAULT_LANG)
     items = {}
     for key, layout, target in (
-            ("main", build_layout(presets, default_preset, default_text, article), "pysim-root"),
-            ("panels", build_panels(), "pysim-panels")):
-        name_png_files(layout)
+            ("main", build_layout(presets, default_preset, default_text, article, lang),
+             "pysim-root"),
+            ("panels", build_panels(lang), "pysim-panels")):
+        name_png_files(layout, lang)
         prepare_a11y(layout)
         theme.style(layout, options.get("theme", "light"))  # after: its sheet comes last
         items[key] = _sorted_maps(json_item(layout, target=target))
@@ -280,7 +293,7 @@ def page_item(presets, default_preset, default_text, article, options=None) -> d
 
 
 # the variants of the documents, shipped as patches of the base (web/variants.py, boot["variants"])
-VARIANTS = {"theme": ["dark"]}
+VARIANTS = {"theme": ["dark"], "lang": ["zh"]}
 
 
 def page_items(presets, default_preset, default_text, article) -> tuple[dict, dict]:

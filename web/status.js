@@ -1,7 +1,7 @@
 // The status line, the message line and the error box above the views (plain DOM from
 // index.html, text only: never HTML). The error box's Retry runs the action given with the error.
 
-import { t } from "./i18n.js";
+import { english, has, t } from "./i18n.js";
 import { byId, quiet } from "./util.js";
 
 export class Status {
@@ -16,32 +16,36 @@ export class Status {
 
   loading() {
     this.el.className = "";
-    this.text.textContent = this.pending ? t("embed.status.computing")
-      : "Loading Python (Pyodide + numpy) in the background. The trace shown was computed when the site was built.";
+    this.text.textContent = this.pending ? t("embed.status.computing") : t("status.loading");
   }
 
   progress({ loaded, total, file }) {
     const mb = (b) => (b / 1e6).toFixed(1);
-    const of = total ? ` of ${mb(total)} MB` : " MB";
-    const shown = this.pending ? t("embed.status.computing_short") : "The trace shown was computed when the site was built.";
-    this.text.textContent = `Loading Python (Pyodide + numpy): ${mb(loaded)}${of} \u2014 ${file}. ${shown}`;
+    const shown = this.pending ? t("embed.status.computing_short") : t("status.built");
+    this.text.textContent = total ? t("status.progress", { loaded: mb(loaded), total: mb(total), file, shown })
+      : t("status.progress_unsized", { loaded: mb(loaded), file, shown });
   }
 
   ready({ ms, info, boot }) {
     this.pending = false;
     this.el.className = "ready";
-    const how = boot === "snapshot" ? " (restored from the copy this browser kept of your last visit)" : "";
-    this.text.textContent = `Python ready in ${(ms / 1000).toFixed(1)} s${how}: every trace is now computed live in your browser.`;
+    const s = (ms / 1000).toFixed(1);
+    this.text.textContent = t(boot === "snapshot" ? "status.ready_snapshot" : "status.ready", { s });
     if (info) this.model(info);
   }
 
   model(info) {
-    this.note.textContent = `${info.name}: ${info.layers} layer${info.layers > 1 ? "s" : ""} \u00d7 ${info.hidden} units. ${info.description}`;
+    // a preset's description in the page's language (web/strings.py preset.<name>); the
+    // description a model file or a training run brings is its own (data: as written)
+    const own = `preset.${info.name}`;
+    const description = has(own) && info.description === english(own) ? t(own) : info.description;
+    this.note.textContent = t(info.layers === 1 ? "status.model_one" : "status.model",
+      { name: info.name, layers: info.layers, hidden: info.hidden, description });
   }
 
   failed(reason) {
     this.el.className = "failed";
-    this.text.textContent = `Python is not running: ${reason}`;
+    this.text.textContent = t("status.failed", { reason });
   }
 }
 

@@ -4,7 +4,7 @@
 
 import { StepCursor } from "./cursor.js";
 import { cellLimit } from "./features/preview.js";
-import { t as say } from "./i18n.js";
+import * as i18n from "./i18n.js";
 import { ARRAYS, argmax, at } from "./trace.js";
 
 // the figures with a step cursor: a frame around step t and a curtain over the steps after it
@@ -72,7 +72,7 @@ export class Views {
     }
     this.src.cells.data = cells;
 
-    const tags = tr.tags.length ? tr.tags : ["(no head)"];
+    const tags = tr.tags.length ? tr.tags : [i18n.t("view.no_head")];
     const tok = { t: steps, token: [...tr.tokens], note: [], tag: [], p: [], colour: [] };
     const words = { tag_main: [], tag_o: [] };
     // tag probabilities: a (K, T) image, tag k on row K-1-k (the first tag on top)
@@ -102,8 +102,7 @@ export class Views {
     const legible = T <= this.constants.legible_steps;
     this.src.tokLabels.data = legible ? { t: steps, token: tok.token, note: tok.note, ...words }
       : { t: [], token: [], note: [], tag_main: [], tag_o: [] };
-    const title = legible ? this.constants.token_title
-      : `tokens: ${T} words, too many to print (hover a box to read it; current one framed)`;
+    const title = legible ? i18n.t("view.tokens") : i18n.t("view.tokens_many", { n: T });
     if (this.tokFig.title.text !== title) this.tokFig.title.text = title;
     for (const dots of this.unitDots) if (dots.visible !== legible) dots.visible = legible;
     const rows = Math.max(K, 1);
@@ -130,7 +129,7 @@ export class Views {
 
     // a pending trace (opening.js: its values not computed yet) says so in every title
     this.heat.forEach((fig, j) => {
-      const title = tr.pending ? say("embed.computing", { title: this.titles[j] }) : this.titles[j];
+      const title = tr.pending ? i18n.t("embed.computing", { title: this.titles[j] }) : this.titles[j];
       if (fig.title.text !== title) fig.title.text = title;
     });
     cmax = cellLimit(cmax);
@@ -138,8 +137,8 @@ export class Views {
 
     this.xRange.setv({ start: -0.5, end: Math.max(T, 1) - 0.5 });
     for (const fig of this.heat) fig.y_range.setv({ start: -0.5, end: H - 0.5 });
-    this.w.unit.options = Array.from({ length: H }, (_, u) => [String(u), `unit ${u}`]);
-    this.w.layer.options = Array.from({ length: tr.L }, (_, l) => [String(l), `layer ${l}`]);
+    this.w.unit.options = Array.from({ length: H }, (_, u) => [String(u), i18n.t("view.unit_option", { u })]);
+    this.w.layer.options = Array.from({ length: tr.L }, (_, l) => [String(l), i18n.t("view.layer_option", { l })]);
     this.w.layer.disabled = tr.L < 2;
     this.drawUnit(tr, layer, unit);
   }
@@ -159,7 +158,8 @@ export class Views {
     // in whole halves (gates and h stay in -1..1): a retrace rarely changes the range, and so
     // rarely repaints the plot's axes (see page.py)
     this.unitFig.y_range.setv({ start: Math.floor(lo * 2) / 2 - 0.05, end: Math.ceil(hi * 2) / 2 + 0.05 });
-    this.unitFig.title.text = `unit ${unit}${tr.L > 1 ? ` of layer ${layer}` : ""} over time: f, i, o, C and h`;
+    this.unitFig.title.text = tr.L > 1 ? i18n.t("view.unit_title_layer", { u: unit, l: layer })
+      : i18n.t("view.unit_title", { u: unit });
   }
 
   drawStep(t, T) {

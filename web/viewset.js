@@ -43,16 +43,9 @@ function walk(obj, fn) {
 }
 
 /** Hide the parts `chosen` leaves out in the page's Bokeh items ({main, panels}, json_item).
- *  The feature tabs show only for `diagram`: that tab open, the tab bar hidden. Without views,
- *  the tab the link names (`tab`, its title) is the one open. */
-export function applyViews(items, vocab, chosen, tab = new URLSearchParams(location.search).get("tab")) {
-  if (!chosen) { // the link's tab is open from the start (urlstate.js would open it later)
-    walk(items.panels, (o) => {
-      const k = o.attributes.name === "panels" ? o.attributes.tabs.findIndex((p) => p.attributes && p.attributes.title === tab) : -1;
-      if (k >= 0) o.attributes.active = k;
-    });
-    return;
-  }
+ *  The feature tabs show only for `diagram`: that tab open, the tab bar hidden. */
+export function applyViews(items, vocab, chosen) {
+  if (!chosen) return; // (a link's tab= is opened by urlstate.js once the features have their views)
   const hidden = hiddenNames(vocab, chosen);
   walk(items.main, (o) => { if (hidden.has(o.attributes.name)) o.attributes.visible = false; });
   walk(items.panels, (o) => {

@@ -41,3 +41,56 @@ def test_text_fills_placeholders():
         assert strings.text("en", "_probe", t=2, n=5) == "step 2 of 5"
     finally:
         del strings.STRINGS["en"]["_probe"]
+
+
+def _template_pattern(s: str) -> re.Pattern:
+    """The pattern web/pymsg.js makes of an English template (its {fields} match any text)."""
+    parts = re.split(r"\{(\w+)\}", s)
+    return re.compile("^" + "".join(f"(?P<{p}>.+?)" if k % 2 else re.escape(p)
+                                    for k, p in enumerate(parts)) + "(?P<rest>.*)$", re.S)
+
+
+def _raised(fn) -> str:
+    try:
+        fn()
+    except ValueError as e:
+        return str(e)
+    raise AssertionError("no error")
+
+
+def test_pysims_messages_still_match_the_templates_the_page_translates():
+    """web/pymsg.js finds pysim's messages by the English templates "py.*": each still matches
+    what pysim raises (a changed message in pysim fails here, not silently on the page)."""
+    from pysim.model import Config, Model
+    from pysim.session import Session
+    js = (ROOT / "web" / "pymsg.js").read_text()
+    keys = re.findall(r'"(py\.\w+)"', re.search(r"KEYS = \[([^\]]*)\]", js).group(1))
+    assert sorted(keys) == sorted(k for k in strings.STRINGS["en"] if k.startswith("py."))
+    clamp = {"gate": "f", "value": 0.0, "t0": 0, "t1": 0}
+    words_no_head = Session()
+    words_no_head.model = Model.random(Config(input_size=4, hidden_size=3, num_layers=1,
+                                              vocab=["a", "b"]))
+    vectors = Session()
+    vectors.model = Model.random(Config(input_size=4, hidden_size=3, num_layers=1))
+    raised = {
+        "py.empty": lambda: Session("beijing").trace("   "),
+        "py.unknown_word": lambda: words_no_head.trace("a zebra"),  # no unknown-word token
+        "py.clamp_layer": lambda: Session("beijing").trace("arrive", [{**clamp, "layer": 3}]),
+        "py.clamp_unit": lambda: Session("beijing").trace("arrive", [{**clamp, "unit": 999}]),
+        "py.no_head": lambda: words_no_head.gradient_flow("a b"),
+        "py.vectors": lambda: vectors.model.encode(["a", "b"]),
+        "py.unknown_tag": lambda: Session().train_add("arrive Beijing/nowhere", "beijing"),
+    }
+    assert sorted(raised) == sorted(keys)
+    for key, make in raised.items():
+        msg = _raised(make)
+        assert _template_pattern(strings.STRINGS["en"][key]).match(msg), (key, msg)
+
+
+def test_the_page_gets_no_html_and_its_code_names_none():
+    js = "".join(p.read_text() for p in (ROOT / "web").rglob("*.js"))
+    named = set(re.findall(r"""\bt\(\s*["']([\w.]+)["']""", js))
+    assert not [k for k in named if k.endswith("_html")]
+    for table in strings.strings().values():
+        assert not [k for k in table if k.endswith("_html")]
+        assert "widget.play" in table

@@ -1,6 +1,7 @@
 // The cell diagram (web/panels/diagram.py): valves, flows, numbers and equations for the
 // selected unit at the current step, redrawn on every trace, step and unit change. Colours and
 // geometry are those of the static drawing: web/constants.py, sent in the boot data.
+import * as i18n from "../i18n.js";
 import { PlotOverlay, setBox } from "./overlay.js";
 
 const num = (x) => (x < 0 ? "\u2212" : "") + Math.abs(x).toFixed(2);
@@ -16,12 +17,12 @@ export function cellValues(tr, at, l, t, u) {
 }
 
 export function equations(v, token, t, u, l, clamped) {
-  const mark = (k) => (clamped.has(k) ? "   (clamped)" : "");
+  const mark = (k) => (clamped.has(k) ? i18n.t("diagram.clamped") : "");
   // the combining tilde of C\u0303 takes no column on the canvas: pad one more for each
   const pad = (lhs) => lhs.padEnd(40 + (lhs.match(/\u0303/g) || []).length);
   const line = (lhs, value, k = "") => `${pad(lhs)} = ${num(value)}${mark(k)}`;
   return [
-    `step t = ${t}, word \u201c${token}\u201d, unit ${u}${l ? ` of layer ${l}` : ""}`,
+    l ? i18n.t("diagram.eq_head_layer", { t, token, u, l }) : i18n.t("diagram.eq_head", { t, token, u }),
     "",
     line("f_t = \u03c3(W_f\u00b7[h_{t\u22121}, x_t] + b_f)", v.f, "f"),
     line("i_t = \u03c3(W_i\u00b7[h_{t\u22121}, x_t] + b_i)", v.i, "i"),
@@ -31,9 +32,7 @@ export function equations(v, token, t, u, l, clamped) {
     line("o_t = \u03c3(W_o\u00b7[h_{t\u22121}, x_t] + b_o)", v.o, "o"),
     line(`h_t = o_t \u00d7 tanh(C_t) = ${num(v.o)} \u00d7 tanh(${num(v.c)})`, v.h),
     "",
-    "The forget gate keeps f_t of the old memory,",
-    "the input gate lets in i_t of the candidate,",
-    "the output gate shows o_t of the memory.",
+    ...i18n.t("diagram.eq_note").split("\n"),
   ];
 }
 
@@ -101,7 +100,7 @@ export function install({ ctl, m, at }) {
       colour: [COLOURS.f, COLOURS.i, COLOURS.g, COLOURS.o, COLOURS.c, COLOURS.c, INK, COLOURS.h, INK],
     };
     // no step number in the title: a title that changes every step re-lays out the figure
-    const title = `LSTM unit ${u}${tr.L > 1 ? ` of layer ${l}` : ""}: valves open 0 (closed) \u2026 1 (open), line widths show what flows`;
+    const title = tr.L > 1 ? i18n.t("diagram.title_layer", { u, l }) : i18n.t("diagram.title", { u });
     if (fig.title.text !== title) fig.title.text = title;
     const lines = equations(v, tr.tokens[t], t, u, l, clamped);
     eq.textContent = lines.join("\n");

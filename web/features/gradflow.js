@@ -2,6 +2,7 @@
 // plain tanh RNN (pysim.rnn.compare via Session.gradient_flow), recomputed for each new trace
 // while the tab is open, or on Compute.
 
+import * as i18n from "../i18n.js";
 import { quiet } from "../util.js";
 
 const MAX_LABELS = 40;
@@ -36,9 +37,8 @@ export function install({ ctl, m, bridge, tabs }) {
     }
     const last = (a) => a[T - 1], first = (a) => a[0];
     const ratio = (a) => first(a) / last(a);
-    status.text = `Loss at the last word \u201c${r.tokens[T - 1]}\u201d (target: the model's own ` +
-      `prediction, ${r.target}). Back at the first word the LSTM's gradient is ` +
-      `${fmt(ratio(r.lstm))} \u00d7 its size at the last word; the plain RNN's is ${fmt(ratio(r.rnn))} \u00d7.`;
+    status.text = i18n.t("gflow.result", { token: r.tokens[T - 1], target: r.target,
+                                          lstm: fmt(ratio(r.lstm)), rnn: fmt(ratio(r.rnn)) });
   }
 
   const fmt = (x) => (x === 0 ? "0" : x >= 0.01 && x < 1000 ? x.toPrecision(3) : x.toExponential(1));
@@ -60,7 +60,7 @@ export function install({ ctl, m, bridge, tabs }) {
         } while (stale);
         return result;
       } catch (err) {
-        status.text = `No gradient flow for this model and text: ${err.message}`;
+        status.text = i18n.t("gflow.failed", { reason: err.message });
         src.data = { t: [], token: [], lstm: [], rnn: [] };
         throw err;
       } finally {

@@ -1,32 +1,33 @@
 // Interventions (web/panels/intervene.py): clamps are kept in ctl.clamps and sent to pysim with
 // every trace; the worker then also returns the unclamped C, h and probabilities (base_*).
+import { t } from "../i18n.js";
 import { argmax } from "../trace.js";
 import { quiet } from "../util.js";
 
-const GATE_NAMES = { f: "forget gate f", i: "input gate i", o: "output gate o", zero: "silence" };
+const GATES = ["f", "i", "o", "zero"]; // names: web/strings.py clamp.<gate>
 
 export function describe(c) {
-  const who = c.unit === null || c.unit === undefined ? "all units" : `unit ${c.unit}`;
-  const when = c.t0 === c.t1 ? `step ${c.t0}` : `steps ${c.t0}\u2013${c.t1}`;
-  const layer = c.layer ? ` of layer ${c.layer}` : "";
-  return c.gate === "zero" ? `silence ${who}${layer} at ${when}`
-    : `${GATE_NAMES[c.gate]} = ${Number(c.value).toFixed(2)} for ${who}${layer} at ${when}`;
+  const who = c.unit === null || c.unit === undefined ? t("clamp.all") : t("clamp.who_unit", { u: c.unit });
+  const when = c.t0 === c.t1 ? t("clamp.when_step", { t: c.t0 }) : t("clamp.when_steps", { t0: c.t0, t1: c.t1 });
+  const layer = c.layer ? t("clamp.layer", { l: c.layer }) : "";
+  return c.gate === "zero" ? t("clamp.describe_silence", { who, layer, when })
+    : t("clamp.describe", { gate: t(`clamp.${c.gate}`), value: Number(c.value).toFixed(2), who, layer, when });
 }
 
 /** Validated plain clamps: {gate, value, layer, unit (null = all), t0, t1}. Throws on bad input. */
 export function normalise(list) {
-  if (!Array.isArray(list)) throw new Error("clamps must be a list");
+  if (!Array.isArray(list)) throw new Error(t("clamp.err_list"));
   return list.map((c) => {
     const gate = String(c.gate);
-    if (!(gate in GATE_NAMES)) throw new Error(`a clamp's gate is f, i, o or zero, not ${gate}`);
+    if (!GATES.includes(gate)) throw new Error(t("clamp.err_gate", { gate }));
     const value = Number(c.value ?? 0);
-    if (!(value >= 0 && value <= 1)) throw new Error(`a gate is clamped to a value in 0..1, not ${c.value}`);
+    if (!(value >= 0 && value <= 1)) throw new Error(t("clamp.err_value", { value: c.value }));
     const unit = c.unit === null || c.unit === undefined || c.unit === "all" ? null : Number(c.unit);
     const t0 = Number(c.t0 ?? 0), t1 = Number(c.t1 ?? t0);
     for (const n of [unit ?? 0, t0, t1, Number(c.layer ?? 0)]) {
-      if (!Number.isInteger(n) || n < 0) throw new Error("clamp units, layers and steps are whole numbers \u2265 0");
+      if (!Number.isInteger(n) || n < 0) throw new Error(t("clamp.err_whole"));
     }
-    if (t1 < t0) throw new Error("a clamp's last step comes before its first");
+    if (t1 < t0) throw new Error(t("clamp.err_order"));
     return { gate, value, layer: Number(c.layer ?? 0), unit, t0, t1 };
   });
 }
@@ -43,11 +44,11 @@ export function install({ ctl, m, tabs, showMessage }) {
     try {
       clamps = normalise(list);
     } catch (err) {
-      showMessage(`${err.message} The clamp was not applied.`);
+      showMessage(t("clamp.not_applied", { reason: err.message }));
       return Promise.reject(err);
     }
     return ctl.setClamps(clamps).catch((err) => { // a clamp pysim refuses is dropped
-      if (!err.superseded) showMessage(`${err.message} The clamp was not applied.`);
+      if (!err.superseded) showMessage(t("clamp.not_applied", { reason: err.message }));
       throw err;
     });
   }
@@ -72,10 +73,11 @@ export function install({ ctl, m, tabs, showMessage }) {
     for (const k of ["c", "h"]) { cmaps[k].low = -big[k]; cmaps[k].high = big[k]; }
     const tags = tr.tags.length ? tr.tags : [""];
     const p = { t: [], run: [], tag: [], colour: [] };
-    for (let t = 0; t < T; t++) {
-      const without = clamped ? argmax(tr.base_probs, K, t) : argmax(tr.probs, K, t);
-      const withc = argmax(tr.probs, K, t);
-      p.t.push(t, t); p.run.push("without", "with clamps");
+    const runs = [t("clamp.without"), t("clamp.with")]; // the factors of web/panels/intervene.py
+    for (let s = 0; s < T; s++) {
+      const without = clamped ? argmax(tr.base_probs, K, s) : argmax(tr.probs, K, s);
+      const withc = argmax(tr.probs, K, s);
+      p.t.push(s, s); p.run.push(...runs);
       p.tag.push(K ? tags[without] : "", K ? tags[withc] : "");
       const { pred, changed } = ctl.boot.constants.theme;
       p.colour.push(pred, withc !== without ? changed : pred);
@@ -83,14 +85,15 @@ export function install({ ctl, m, tabs, showMessage }) {
     preds.data = p;
     for (const fig of figs) fig.x_range.setv({ start: -0.5, end: Math.max(T, 1) - 0.5 });
     for (const fig of figs.slice(0, 2)) fig.y_range.setv({ start: -0.5, end: H - 0.5 });
-    w.clamp_unit.options = [["all", "all units"], ...Array.from({ length: H }, (_, u) => [String(u), `unit ${u}`])];
+    w.clamp_unit.options = [["all", t("clamp.all")],
+      ...Array.from({ length: H }, (_, u) => [String(u), t("view.unit_option", { u })])];
     if (w.clamp_unit.value !== "all" && Number(w.clamp_unit.value) >= H) w.clamp_unit.value = "all";
     const [a, b] = w.clamp_steps.value;
     w.clamp_steps.setv({ end: Math.max(T - 1, 1), disabled: T < 2,
                          value: [Math.min(a, T - 1), Math.min(Math.max(b, a), T - 1)] });
     w.clamp_list.text = ctl.clamps.length
-      ? `Active clamps (${ctl.clamps.length}); the main views show the clamped run:\n` + ctl.clamps.map((c) => "  \u2022 " + describe(c)).join("\n")
-      : "No clamps: the run shown is the model's own.";
+      ? `${t("clamp.active", { n: ctl.clamps.length })}\n` + ctl.clamps.map((c) => "  \u2022 " + describe(c)).join("\n")
+      : t("clamp.none");
   }
 
   w.clamp_add.on_event("button_click", () => {

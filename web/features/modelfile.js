@@ -6,6 +6,7 @@
 // vocabulary ("probe"); views, menu, status and state() change together or not at all. Downloads are Blobs behind a temporary <a download> (common.js): nothing the
 // strict CSP forbids. PNGs come from each plot's own save tool.
 
+import { t } from "../i18n.js";
 import { download, safeName } from "./common.js";
 import { pauseTraining } from "./train.js";
 import { quiet } from "../util.js";
@@ -49,33 +50,30 @@ function fromBase64(b64) {
   return out;
 }
 
-const plural = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
+// "{n} things" in the page's language (keys <key> and <key>_one: web/strings.py)
+const count = (n, key) => t(n === 1 ? `${key}_one` : key, { n });
 
 function report(info, vocabFile) {
+  const sample = info.vocab ? `${info.vocab_sample.join(", ")}${info.vocab > info.vocab_sample.length ? ", \u2026" : ""}` : "";
   const lines = [
-    `Loaded ${info.file} (${info.format === "keras" ? "Keras" : "PyTorch / pysim"} names): ` +
-      `${plural(info.layers, "LSTM layer")} \u00d7 ${plural(info.hidden, "unit")}, ` +
-      `${info.parameters.toLocaleString("en")} parameters.`,
+    t("model.loaded", { file: info.file, format: info.format === "keras" ? "Keras" : "PyTorch / pysim",
+                        layers: count(info.layers, "model.layers"), hidden: count(info.hidden, "model.units"),
+                        parameters: info.parameters.toLocaleString("en") }),
     info.vocab
-      ? `Input: words \u2014 an embedding of ${plural(info.vocab, "word")} \u00d7 ${info.input} ` +
-        `(${info.vocab_sample.join(", ")}${info.vocab > info.vocab_sample.length ? ", \u2026" : ""})` +
-        `${vocabFile ? `, the vocabulary from ${vocabFile}` : ""}; ` +
-        (info.unk ? `a word it does not know is read as ${info.unk}.`
-          : "it has no unknown-word token: every word typed must be in its vocabulary.")
-      : `Input: vectors of width ${info.input} (no vocabulary: each word you type is fed as a ` +
-        "fixed pseudo-random vector).",
+      ? t("model.input_words", { words: count(info.vocab, "model.words"), width: info.input, sample,
+                                 from: vocabFile ? t("model.vocab_from", { file: vocabFile }) : "",
+                                 unk: info.unk ? t("model.unk", { unk: info.unk }) : t("model.no_unk") })
+      : t("model.input_vectors", { width: info.input }),
     info.head
-      ? `Output: a softmax over ${plural(info.tags.length, "tag")}: ${info.tags.join(", ")}.`
-      : "Output: no softmax head, so no tags (the gates and the memory are still shown).",
+      ? t("model.output_tags", { tags: count(info.tags.length, "model.tags"), names: info.tags.join(", ") })
+      : t("model.no_output"),
   ];
-  for (const note of info.notes || []) lines.push(`Note: ${note}.`.replace(/\.\.$/, "."));
-  if (info.description) lines.push(`Description: ${info.description}`);
-  lines.push(info.text
-    ? `The text box holds a sentence it reads: \u201c${info.text}\u201d.`
-    : `It has no example sentence and does not know every word of the text that was on screen: ` +
-      `type a sentence (it reads ${info.reads}). Until then the views show it reading ` +
-      `\u201c${info.probe}\u201d, one word of its vocabulary.`);
-  lines.push(`It is now the current model (\u201c${info.name}\u201d in the Model menu above).`);
+  // pysim's notes and the file's description are the model's own words (English, as written)
+  for (const note of info.notes || []) lines.push(t("model.note", { note: `${note}.`.replace(/\.\.$/, ".") }));
+  if (info.description) lines.push(t("model.description", { description: info.description }));
+  lines.push(info.text ? t("model.text", { text: info.text })
+    : t("model.no_text", { reads: info.reads, probe: info.probe }));
+  lines.push(t("model.current", { name: info.name }));
   return lines.join("\n");
 }
 
@@ -86,7 +84,7 @@ function vocabArg(vocab) {
   if (vocab instanceof ArrayBuffer) return new Uint8Array(vocab);
   if (vocab instanceof Uint8Array || typeof vocab === "string") return vocab;
   if (Array.isArray(vocab)) return vocab.map(String);
-  throw Object.assign(new Error("vocab must be a Uint8Array, a string or a list of words"), { user: true });
+  throw Object.assign(new Error(t("model.vocab_type")), { user: true });
 }
 
 export function install(ctx) {
@@ -104,12 +102,12 @@ export function install(ctx) {
     if (!(bytes instanceof Uint8Array)) bytes = new Uint8Array(bytes);
     const { vocab: words = null, names = "", vocabName = "" } = options || {};
     const fail = (msg) => {
-      const text = `${filename} was not loaded:\n${msg}\nThe current model (${ctl.preset}) stays.`;
+      const text = t("model.refused", { file: filename, reason: msg, current: ctl.preset });
       out.text = text;
       showMessage(text);
       return Object.assign(new Error(msg), { user: true });
     };
-    if (bytes.length > MAX_BYTES) throw fail(`it has ${bytes.length} bytes, more than a model file may (${MAX_BYTES}).`);
+    if (bytes.length > MAX_BYTES) throw fail(t("model.too_big", { n: bytes.length, max: MAX_BYTES }));
     const given = vocabArg(words);
     await pauseTraining();
     await bridge.ready;
@@ -118,15 +116,15 @@ export function install(ctx) {
       info = await bridge.call("load_model", bytes, String(filename), given,
         names ? (typeof names === "string" ? names : { ...names }) : null, ctl.text);
     } catch (err) {
-      throw err.fatal ? err : fail(err.user ? err.message : `pysim could not read it (${err.message}).`);
+      throw err.fatal ? err : fail(err.user ? err.message : t("model.unreadable", { reason: err.message }));
     }
-    const prompt = info.text ? "" : `This model reads ${info.reads}; type a sentence`;
-    const note = info.text ? "" : `Until then the views show it reading \u201c${info.probe}\u201d.`;
-    const shown = () => { out.text = report(info, vocabName || (given ? "the vocabulary given" : "")); };
+    const prompt = info.text ? "" : t("model.prompt", { reads: info.reads });
+    const note = info.text ? "" : t("model.until", { probe: info.probe });
+    const shown = () => { out.text = report(info, vocabName || (given ? t("model.vocab_given") : "")); };
     try {
       await ctl.adopt(info, info.text || info.probe, { box: info.text, prompt, note, own: true, shown });
     } catch (err) {
-      throw err.fatal ? err : fail(`its trace failed (${err.message}).`);
+      throw err.fatal ? err : fail(t("model.trace_failed", { reason: err.message }));
     }
     // for a restarted worker (controller.js bringBack): the file, or with a vocabulary or names given,
     // the model as pysim writes it (its vocabulary in meta)
@@ -162,7 +160,7 @@ export function install(ctx) {
     return bridge.call("export_model", Boolean(compressed));
   }
   m("model_download").on_event("button_click", () => quiet(exportModel().then((bytes) =>
-    download(bytes, `pysim-${safeName(ctl.preset)}.npz`)), (err) => showMessage(`Export failed: ${err.message}`)));
+    download(bytes, `pysim-${safeName(ctl.preset)}.npz`)), (err) => showMessage(t("model.export_failed", { reason: err.message }))));
   const stem = () => `pysim-${safeName(ctl.preset)}-${safeName(ctl.trace.tokens.slice(0, 6).join("-"))}`;
   m("export_csv").on_event("button_click", () =>
     download(traceCSV(ctl.trace), `${stem()}-trace.csv`, "text/csv;charset=utf-8"));

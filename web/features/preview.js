@@ -61,7 +61,8 @@ export function drawPreview(root, boot, open, chosen = null) {
     span.classList.toggle("now", t === now);
     strip.append(span);
   }
-  const heat = preview.heatmaps.filter(([key]) => show(key)).map(([key, title, kind]) => {
+  const heat = preview.heatmaps.filter(([key]) => show(key)).map(([key, kind]) => {
+    const title = t(`heat.${key}`); // web/strings.py
     if (!layer) { // pending: its values are Python's to compute
       return el("div", { className: "pv-heat pending" }, el("div", { className: "pv-title" },
         t("embed.computing", { title })), el("div", { className: "pv-wait" }, t("embed.preview.computing")));
@@ -77,14 +78,14 @@ export function drawPreview(root, boot, open, chosen = null) {
   const gates = heat.filter((h, j) => "fio".includes(preview.heatmaps.filter(([k]) => show(k))[j][0]));
   const cells = heat.filter((h) => !gates.includes(h));
   const parts = [];
-  if (!chosen) parts.push(el("div", { className: "pv-controls" }, "Loading the controls\u2026"));
+  if (!chosen) parts.push(el("div", { className: "pv-controls" }, t("preview.loading")));
   else if (show("text") || show("steps")) {
     parts.push(el("div", { className: `pv-controls${show("text") ? " text" : ""}${show("steps") ? " steps" : ""}` },
       t("embed.preview.loading")));
   }
   if (show("tokens")) {
     parts.push(el("div", { className: "pv-strip" }, el("div", { className: "pv-title" },
-      constants.token_title), strip));
+      t("view.tokens")), strip));
   }
   for (const group of [gates, cells]) if (group.length) parts.push(el("div", { className: "pv-row" }, ...group));
   if (chosen && (show("unit") || show("probs"))) {

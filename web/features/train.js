@@ -4,6 +4,7 @@
 // effect as soon as the chunk in flight returns (~0.1 s). After each chunk the current sentence
 // is traced again, so the views above show the gates of the model as it learns.
 
+import { t } from "../i18n.js";
 import { quiet } from "../util.js";
 import { on } from "../widgets.js";
 import { download, safeName } from "./common.js";
@@ -35,16 +36,16 @@ export function install(ctx) {
   const say = (text) => { w.status.text = text; };
 
   function describe(st, extra = "") {
-    if (!st || !st.name) return "Not started.";
+    if (!st || !st.name) return t("train.not_started");
     const rec = history.records[history.records.length - 1];
-    const parts = [`\u201c${st.name}\u201d at step ${st.steps}`, `${st.seconds.toFixed(1)} s of training`];
-    if (rec) parts.push(`last minibatch loss ${rec.loss.toFixed(4)}, accuracy ${pct(rec.accuracy)}`);
+    const parts = [t("train.at_step", { name: st.name, steps: st.steps }), t("train.seconds", { s: st.seconds.toFixed(1) })];
+    if (rec) parts.push(t("train.last", { loss: rec.loss.toFixed(4), accuracy: pct(rec.accuracy) }));
     if (st.held_out) {
       const last = history.heldOut.at(-1);
-      const where = (st.held_out_is_train ? "on your sentences" : "held out") +
-        (last && last.step !== st.steps ? ` (at step ${last.step})` : "");
-      parts.push(`${where}: accuracy ${pct(st.held_out.accuracy)} of ${st.held_out.tokens} words, ` +
-                 `${pct(st.held_out.sentence_accuracy)} of ${st.held_out.examples} sentences all right`);
+      const where = t(st.held_out_is_train ? "train.on_yours" : "train.held_out") +
+        (last && last.step !== st.steps ? t("train.at_step_short", { step: last.step }) : "");
+      parts.push(t("train.held", { where, accuracy: pct(st.held_out.accuracy), tokens: st.held_out.tokens,
+                                   sentences: pct(st.held_out.sentence_accuracy), examples: st.held_out.examples }));
     }
     return parts.join(" \u00b7 ") + (extra ? `. ${extra}` : ".");
   }
@@ -66,8 +67,8 @@ export function install(ctx) {
   function listSentences(st) {
     const s = (st && st.sentences) || [];
     w.sentences.text = s.length
-      ? `Your sentences (${s.length}), word/tag marks a tagged word:\n` + s.map((x, k) => `${k + 1}. ${x}`).join("\n")
-      : "No sentences of your own yet.";
+      ? `${t("train.sentences", { n: s.length })}\n` + s.map((x, k) => `${k + 1}. ${x}`).join("\n")
+      : t("train.no_sentences");
   }
 
   function buttons() {
@@ -75,9 +76,9 @@ export function install(ctx) {
     w.start.disabled = running;
     w.pause.disabled = !running;
     w.download.disabled = !(status && status.name);
-    w.start.label = running ? "Training\u2026"
+    w.start.label = t(running ? "train.training"
       : status && status.name && status.task === w.task.value && status.steps > 0
-        ? "\u25b6 Continue training" : "\u25b6 Start training";
+        ? "train.continue" : "train.start");
   }
 
   function options() {
@@ -103,7 +104,7 @@ export function install(ctx) {
     drawCurves();
     listSentences(status);
     buttons();
-    say(describe(status, "A fresh, untrained model: press Start."));
+    say(describe(status, t("train.fresh")));
     await keepModel();
     await ctl.adopt(status.info, ctl.text, { own: true }); // views, menu and status together
     return status;
@@ -174,14 +175,14 @@ export function install(ctx) {
         if (why === "diverged") showMessage(status.diverged);
       } catch (err) {
         why = "error";
-        say(`Training stopped: ${err.message}`);
+        say(t("train.stopped", { reason: err.message }));
         if (!err.user) throw err;
       } finally {
         run = null;
         buttons();
         if (why !== "error") {
-          const note = { paused: me.note || "Paused: Start continues.", diverged: status.diverged, steps: "",
-                         reached: `Held-out accuracy reached ${pct(until ?? 1)}.` }[why];
+          const note = { paused: me.note || t("train.paused"), diverged: status.diverged, steps: "",
+                         reached: t("train.reached", { p: pct(until ?? 1) }) }[why];
           say(describe(status, note));
         }
       }
@@ -220,12 +221,11 @@ export function install(ctx) {
   ctl.addEventListener("restart", () => {
     if (!status || !status.name) return;
     const back = kept && kept.name === status.name
-      ? `\u201c${kept.name}\u201d is back as it was at step ${kept.steps}` : "the trained model is lost";
+      ? t("train.back", { name: kept.name, steps: kept.steps }) : t("train.lost");
     status = null;
     listSentences(null);
     buttons();
-    say(`Python was restarted: ${back}; the training run (optimizer state, your own sentences) ` +
-        "stopped with the old worker, so Start trains a fresh model.");
+    say(t("train.restarted", { back }));
   });
 
   // ---- widgets
@@ -244,15 +244,14 @@ export function install(ctx) {
   w.task.property("value").change.connect(() => {
     buttons();
     if (status && status.name && status.task !== w.task.value) {
-      said(pause().then(() => say(describe(status, `Start trains a fresh model on ${w.task.value}.`))));
+      said(pause().then(() => say(describe(status, t("train.fresh_task", { task: w.task.value })))));
     }
   });
   // the user picks another model in the page's Model menu: training pauses at once
   on(ctx.views.w.preset, "value", (name) => {
     if (run && status && name !== status.name) {
       run.stop = true;
-      run.note = "Paused: the page shows another model now; Start continues training (and shows " +
-        "the trained model again).";
+      run.note = t("train.paused_other");
     }
   });
 
@@ -266,7 +265,7 @@ export function install(ctx) {
   w.add.on_event("button_click", () => {
     addSentence(w.sentence.value_input ?? w.sentence.value).then(() => {
       w.sentence.setv({ value: "", value_input: "" });
-    }, (err) => say(`Not added: ${err.message}`));
+    }, (err) => say(t("train.not_added", { reason: err.message })));
   });
   w.remove.on_event("button_click", () => said(bridge.call("train_remove", -1).then(listSentences)));
   w.clear.on_event("button_click", () => said(bridge.call("train_remove", "all").then(listSentences)));

@@ -1,6 +1,7 @@
 // Share: the page's whole state lives in the URL, driven both ways by one declarative table.
 // Reading the URL restores the state once at start; every change writes it back (replaceState).
 
+import * as i18n from "../i18n.js";
 import { quiet } from "../util.js";
 import { normalise } from "./intervene.js";
 
@@ -8,6 +9,11 @@ import { normalise } from "./intervene.js";
 // restore(ctl, w, value, pending) applies a value; `stage` orders restoring: 0 model, 1 text and
 // clamps (kept in `pending` for one trace), 2 what depends on the trace.
 const MAX_URL_TEXT = 2000; // characters; longer texts stay out of links (browsers cap URLs)
+// the language asked for by this page's link (web/lang.js applied it before the first paint):
+// links keep it; without it, a link opens in its reader's own language
+const askedLang = new URLSearchParams(location.search).get("lang");
+// a tab in links: its English title, whatever the page's language (web/strings.py tab.<name>)
+const tabTitle = (panel) => i18n.english(`tab.${(panel.name || "").replace(/^panel_/, "")}`) || panel.title;
 const ASKED_THEME = ((t) => (t === "dark" || t === "light" ? t : null))(
   new URLSearchParams(location.search).get("theme")); // as the page opened
 const VIEWS = new URLSearchParams(location.search).get("views"); // fixed for the page's life
@@ -38,8 +44,15 @@ const FIELDS = [
     read: (c, w) => (w.speed.value === 2 ? null : String(w.speed.value)),
     restore: (c, w, v) => { const s = Number(v); if (s >= w.speed.start && s <= w.speed.end) w.speed.value = s; } },
   { key: "tab", stage: 2,
-    read: (c, w) => (w.panels && w.panels.active ? w.panels.tabs[w.panels.active].title : null),
-    restore: (c, w, v) => { if (w.panels && !VIEWS) { const k = w.panels.tabs.findIndex((p) => p.title === v); if (k >= 0) w.panels.active = k; } } },
+    read: (c, w) => (w.panels && w.panels.active ? tabTitle(w.panels.tabs[w.panels.active]) : null),
+    restore: (c, w, v) => {
+      if (!w.panels || VIEWS) return;
+      const k = w.panels.tabs.findIndex((p) => tabTitle(p) === v || p.title === v);
+      if (k >= 0) w.panels.active = k;
+    } },
+  { key: "lang", stage: 2, // applied by web/lang.js before the first paint
+    read: () => (askedLang === i18n.lang ? i18n.lang : null),
+    restore: () => {} },
   // the parts an embed shows (web/viewset.js applied them before BokehJS built the views)
   { key: "views", stage: 2, read: () => VIEWS, restore: () => {} },
   // the theme the link asked for (web/theme.js applied it before the first paint); without one,
@@ -73,7 +86,7 @@ export function install({ ctl, views, m, tabs, showMessage }) {
         try {
           await f.restore(ctl, w, params.get(f.key), pending);
         } catch (err) {
-          showMessage(`The link's ${f.key} could not be restored: ${err.message}`);
+          showMessage(i18n.t("msg.restore_failed", { field: f.key, reason: err.message }));
         }
       }
       if (stage === 1 && (params.has("text") || params.has("clamps"))) {
@@ -84,12 +97,22 @@ export function install({ ctl, views, m, tabs, showMessage }) {
     }
   }
 
+  // the language switch (index.html, web/localize.py): this view, in the other language
+  function switchLinks(query) {
+    for (const a of document.querySelectorAll("a.lang-switch")) {
+      const params = new URLSearchParams(query);
+      params.set("lang", a.dataset.langTo);
+      a.href = `${location.pathname}?${params}${location.hash}`;
+    }
+  }
+
   let timer = null;
   function write() {
     if (restoring) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
       const query = encode(ctl, w);
+      switchLinks(query);
       const url = `${location.pathname}${query ? "?" + query : ""}${location.hash}`;
       if (url !== location.pathname + location.search + location.hash) history.replaceState(null, "", url);
     }, 250);
@@ -104,15 +127,13 @@ export function install({ ctl, views, m, tabs, showMessage }) {
     clearTimeout(timer);
     const link = `${location.origin}${location.pathname}?${encode(ctl, w)}`;
     const model = ctl.builtin.has(ctl.preset) ? ""
-      : ` It opens with the ${ctl.boot.preset} model: \u201c${ctl.preset}\u201d lives only in this tab ` +
-        "(Model & export downloads its file, for others to load).";
+      : i18n.t("share.model_note", { preset: ctl.boot.preset, name: ctl.preset });
     try {
       await navigator.clipboard.writeText(link);
-      showMessage((ctl.text.length > MAX_URL_TEXT
-        ? `Link copied, without the text: it is longer than ${MAX_URL_TEXT} characters, too long for a link.`
-        : model ? `Link copied (${link.length} characters).` : `Link copied: it opens this exact view (${link.length} characters).`) + model);
+      showMessage((ctl.text.length > MAX_URL_TEXT ? i18n.t("share.too_long", { max: MAX_URL_TEXT })
+        : i18n.t(model ? "share.copied_model" : "share.copied", { n: link.length })) + model);
     } catch {
-      showMessage(`Copy this link to share ${model ? "this view" : "this exact view"}: ${link}${model}`);
+      showMessage(i18n.t(model ? "share.manual_model" : "share.manual", { link }) + model);
     }
   });
   return {

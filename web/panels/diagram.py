@@ -11,18 +11,18 @@ from bokeh.layouts import row
 from bokeh.plotting import figure
 
 from web.constants import COLOURS, DIAGRAM, INK  # shared with web/features/diagram.js
+from web.strings import DEFAULT_LANG, text
 
 GATE_Y = DIAGRAM["gate_y"]
 GAUGE_Y0, GAUGE_H = DIAGRAM["gauge_y0"], DIAGRAM["gauge_h"]
 CELL_Y = DIAGRAM["cell_y"]
 GATES_X = DIAGRAM["gates_x"]
-LABELS = {"f": "\u03c3  forget", "i": "\u03c3  input", "g": "tanh  cand.", "o": "\u03c3  output"}
 
 
-def panel() -> TabPanel:
+def panel(lang: str = DEFAULT_LANG) -> TabPanel:
     fig = figure(name="diagram_fig", height=420, width=760, x_range=(-0.6, 16.2),
                  y_range=(-0.4, 9.2), tools="save", toolbar_location="right",
-                 title="LSTM unit 0 at step 0", match_aspect=False)
+                 title=text(lang, "diagram.title", u=0), match_aspect=False)
     fig.axis.visible = False
     fig.grid.visible = False
     fig.outline_line_alpha = 0
@@ -44,7 +44,7 @@ def panel() -> TabPanel:
     xs = list(GATES_X.values())
     fig.rect(xs, [GATE_Y] * 4, width=1.7, height=0.9, fill_color=[COLOURS[k] for k in GATES_X],
              fill_alpha=0.15, line_color=[COLOURS[k] for k in GATES_X], line_width=2)
-    fig.text(xs, [GATE_Y] * 4, text=[LABELS[k] for k in GATES_X], text_align="center",
+    fig.text(xs, [GATE_Y] * 4, text=[text(lang, f"diagram.{k}") for k in GATES_X], text_align="center",
              text_baseline="middle", text_font_size="12px")
     # valve housings (outlines); the fill is dynamic
     fig.rect(xs, [GAUGE_Y0 + GAUGE_H / 2] * 4, width=0.55, height=GAUGE_H, fill_color="#f3f4f7",
@@ -63,7 +63,7 @@ def panel() -> TabPanel:
     fig.text([-0.4, -0.4, 14.0, 14.0, 0.5], [CELL_Y + 0.55, 1.75, CELL_Y + 0.55, 5.1, 0.35],
              text=["C_{t\u22121}", "h_{t\u22121}", "C_t", "h_t", "x_t"], text_font_size="12px",
              text_color="#555555")
-    fig.text([0.2], [8.75], text=["memory cell"], text_font_size="11px", text_color=COLOURS["c"])
+    fig.text([0.2], [8.75], text=[text(lang, "diagram.memory")], text_font_size="11px", text_color=COLOURS["c"])
     # numbers (dynamic): values next to valves and at the ends
     numbers = ColumnDataSource(name="diagram_numbers", data=dict(x=[], y=[], text=[], colour=[]))
     fig.text("x", "y", text="text", text_color="colour", source=numbers, text_font_size="12px",
@@ -80,4 +80,4 @@ def panel() -> TabPanel:
     # the text's background, as the page's own equations block (style.css, .equations pre)
     eq_fig.quad(left=-0.02, right=1.02, bottom=-13.4, top=0.5, fill_color="#f6f8fb",
                 line_color=None)
-    return TabPanel(title="Cell diagram", name="panel_diagram", child=row(fig, eq_fig))
+    return TabPanel(title=text(lang, "tab.diagram"), name="panel_diagram", child=row(fig, eq_fig))

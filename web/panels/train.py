@@ -9,24 +9,14 @@ from bokeh.models import (Button, ColumnDataSource, Div, FixedTicker, HoverTool,
                           TabPanel, TextInput)
 from bokeh.plotting import figure
 
+from web.strings import DEFAULT_LANG, text
 from web.constants import limits  # the learning rate shown first: the one train.js proposes
 
-CAPTION = ("Train a fresh LSTM here, in your browser: pysim's own backprop through time and "
-           "optimizer run in the Python worker, a few minibatches at a time. The views above "
-           "show the model being trained, so you can watch the gates of the current sentence "
-           "change as it learns. Held-out accuracy is measured on sentences the model never "
-           "trains on (beijing: half of them with cities it has never seen).")
-TAGGING = ("Tag your own sentences: write word/tag for a tagged word, every other word is O, e.g. "
-           "arrive Beijing/destination on November 2nd. They join the training set (each counts "
-           "as 10 examples) at the next Reset, or at once when training has started; the task "
-           "\u201cmy sentences only\u201d trains on them alone.")
-
-
-def _curve_fig(name, title, y_label, y_log=False):
+def _curve_fig(lang, name, title, y_label, y_log=False):
     fig = figure(name=name, title=title, height=230, sizing_mode="stretch_width",
                  x_range=Range1d(0, 10, name=f"{name}_x"),
                  y_range=Range1d(1e-3, 2, name=f"{name}_y") if y_log else Range1d(0, 1.02),
-                 x_axis_label="training step (minibatch updates)", y_axis_label=y_label,
+                 x_axis_label=text(lang, "train.x_axis"), y_axis_label=y_label,
                  tools="save,hover", toolbar_location="right",
                  y_axis_type="log" if y_log else "linear")
     fig.toolbar.autohide = True
@@ -39,57 +29,58 @@ def _curve_fig(name, title, y_label, y_log=False):
     return fig
 
 
-def panel() -> TabPanel:
-    task = Select(name="train_task", title="Task", value="beijing", width=250, options=[
-        ("beijing", "beijing (destination / departure)"), ("memory", "memory (A or B, 20-100 later)"),
-        ("mine", "my sentences only")])
-    optimizer = Select(name="train_optimizer", title="Optimizer", value="adam", width=100,
-                       options=[("adam", "Adam"), ("sgd", "SGD (momentum 0.9)")])
-    lr = TextInput(name="train_lr", title="Learning rate", value=limits()["default_lr"]["adam"], width=100)
-    start = Button(name="train_start", label="\u25b6 Start training", button_type="success",
+def panel(lang: str = DEFAULT_LANG) -> TabPanel:
+    def say(key):
+        return text(lang, key)
+    task = Select(name="train_task", title=say("train.task"), value="beijing", width=250,
+                  options=[(k, say(f"train.task_{k}")) for k in ("beijing", "memory", "mine")])
+    optimizer = Select(name="train_optimizer", title=say("train.optimizer"), value="adam",
+                       width=100, options=[("adam", say("train.adam")), ("sgd", say("train.sgd"))])
+    lr = TextInput(name="train_lr", title=say("train.lr"), value=limits()["default_lr"]["adam"], width=100)
+    start = Button(name="train_start", label=say("train.start"), button_type="success",
                    width=140)
-    pause = Button(name="train_pause", label="\u275a\u275a Pause", width=90, disabled=True)
-    reset = Button(name="train_reset", label="Reset to untrained", width=140)
-    download = Button(name="train_download", label="Download trained model (.npz)", width=220,
+    pause = Button(name="train_pause", label=say("train.pause"), width=90, disabled=True)
+    reset = Button(name="train_reset", label=say("train.reset"), width=140)
+    download = Button(name="train_download", label=say("train.download"), width=220,
                       disabled=True)
     status = Div(name="train_status", render_as_text=True, sizing_mode="stretch_width",
-                 text="Not started. Start trains a fresh model on the task chosen (the views above "
-                      "then show it).")
+                 text=say("train.not_started_long"))
     train_src = ColumnDataSource(name="train_curve", data=dict(step=[], loss=[], accuracy=[]))
     held_src = ColumnDataSource(name="train_heldout", data=dict(step=[], loss=[], accuracy=[]))
-    loss = _curve_fig("train_loss_fig", "loss (cross-entropy per token)", "loss", y_log=True)
+    loss = _curve_fig(lang, "train_loss_fig", say("train.loss_title"), say("train.loss"),
+                      y_log=True)
     loss.line("step", "loss", source=train_src, color="#0072B2", line_width=2,
-              legend_label="training minibatches")
+              legend_label=say("train.minibatches"))
     loss.line("step", "loss", source=held_src, color="#D55E00", line_width=2, line_dash="dashed",
-              legend_label="held out")
-    acc = _curve_fig("train_acc_fig", "accuracy (share of words tagged right)", "accuracy")
+              legend_label=say("train.held_out"))
+    acc = _curve_fig(lang, "train_acc_fig", say("train.acc_title"), say("train.accuracy"))
     acc.line("step", "accuracy", source=train_src, color="#0072B2", line_width=2,
-             legend_label="training minibatches")
+             legend_label=say("train.minibatches"))
     acc.line("step", "accuracy", source=held_src, color="#D55E00", line_width=2,
-             line_dash="dashed", legend_label="held out")
+             line_dash="dashed", legend_label=say("train.held_out"))
     acc.scatter("step", "accuracy", source=held_src, color="#D55E00", size=4)
     for fig in (loss, acc):
         fig.legend.location = "top_right" if fig is loss else "bottom_right"
         fig.legend.label_text_font_size = "10px"
         fig.legend.background_fill_alpha = 0.7
         hover = fig.select_one(HoverTool)
-        hover.tooltips = [("step", "@step"), ("loss", "@loss{0.0000}"),
-                          ("accuracy", "@accuracy{0.0%}")]
-    sentence = TextInput(name="train_sentence", title="Tagged sentence",
+        hover.tooltips = [(say("tip.step"), "@step"), (say("train.loss"), "@loss{0.0000}"),
+                          (say("train.accuracy"), "@accuracy{0.0%}")]
+    sentence = TextInput(name="train_sentence", title=say("train.sentence"),
                          placeholder="arrive Beijing/destination on November 2nd",
                          sizing_mode="stretch_width", min_width=300)
-    add = Button(name="train_add", label="Add to training set", width=160, button_type="primary")
-    remove = Button(name="train_remove", label="Remove last", width=110)
-    clear = Button(name="train_clear", label="Remove all", width=100)
-    listing = Div(name="train_sentences", text="No sentences of your own yet.", render_as_text=True,
+    add = Button(name="train_add", label=say("train.add"), width=160, button_type="primary")
+    remove = Button(name="train_remove", label=say("train.remove"), width=110)
+    clear = Button(name="train_clear", label=say("train.remove_all"), width=100)
+    listing = Div(name="train_sentences", text=say("train.no_sentences"), render_as_text=True,
                   sizing_mode="stretch_width", styles={"white-space": "pre-wrap"})
-    return TabPanel(title="Train", name="panel_train", child=column(
-        Div(text=CAPTION, sizing_mode="stretch_width"),
+    return TabPanel(title=say("tab.train"), name="panel_train", child=column(
+        Div(text=say("train.caption_html"), sizing_mode="stretch_width"),
         row(task, optimizer, lr, column(Div(height=12), row(start, pause, reset, download)),
             sizing_mode="stretch_width"),
         status,
         row(loss, acc, sizing_mode="stretch_width"),
-        Div(text=TAGGING, sizing_mode="stretch_width"),
+        Div(text=say("train.tagging_html"), sizing_mode="stretch_width"),
         row(sentence, column(Div(height=12), row(add, remove, clear)), sizing_mode="stretch_width"),
         listing,
         sizing_mode="stretch_width"))
