@@ -48,14 +48,15 @@ export function install({ ctl, m }) {
   const shape = (c) => { const H = c.weights.b_f.length; return { H, D: c.weights.W_f[0].length - H }; };
   // the weight a grid control stands for: [name, unit, column] (column null: the bias)
   const slot = (g, u, j, H) => (j < C.max_units ? [`W_${g}`, u, j] : j < COLS - 1 ? [`W_${g}`, u, H + j - C.max_units] : [`b_${g}`, u, null]);
-  const visible = (u, j, H, D) => u < H && (j < C.max_units ? j < H : j < COLS - 1 ? j - C.max_units < D : true);
+  const visible = (u, j, H, D) => (j < C.max_units ? j < H : j < COLS - 1 ? j - C.max_units < D : true);
 
   function showControls() {
     const { H, D } = shape(cell);
     for (let j = 0; j < COLS; j++) set(m(`wire_head_${j}`), { visible: visible(0, j, H, D) });
     for (const g of GATES) {
       for (let u = 0; u < C.max_units; u++) {
-        set(m(`wire_label_${g}${u}`), { visible: u < H, text: H > 1 ? `W_${g} [${u + 1}]` : `W_${g}` });
+        set(m(`wire_row_${g}${u}`), { visible: u < H });
+        set(m(`wire_label_${g}${u}`), { text: H > 1 ? `W_${g} [${u + 1}]` : `W_${g}` });
         for (let j = 0; j < COLS; j++) {
           const on_ = visible(u, j, H, D);
           const [k, uu, col] = slot(g, u, j, H);
@@ -176,6 +177,7 @@ export function install({ ctl, m }) {
     shown = { weights: copyWeights(cell.weights), inputs: cell.inputs, T: x.length, H, D, x,
               ...Object.fromEntries(QUANTITIES.map((q) => [q, units(q)])), ms: null };
     draw(shown);
+    showControls();
   }
 
   // ---- the link and window.pysim -------------------------------------------------------------

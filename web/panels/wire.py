@@ -8,7 +8,8 @@ wire.js shows the ones the current cell has. Named models:
     wire_inputs (TextInput), wire_units (Select), wire_preset / wire_zero (Button), wire_msg (Div)
     wire_w_<gate><unit>_<col> (Spinner): W_<gate>[unit][col], gate in f i C o, col 0.. of the
         grid (< MAX_UNITS: h_{t-1} of that unit; then x_1 ..; the last: the bias b_<gate>[unit])
-    wire_head_<col>, wire_label_<gate><unit> (Div): the grid's column and row headings
+    wire_head_<col>, wire_label_<gate><unit> (Div): the grid's column and row headings;
+    wire_row_<gate><unit> (Row): a gate's unit (hidden: a unit the cell lacks)
     wire_steps (ColumnDataSource): t, x (the vector as text), f0 i0 g0 c0 o0 h0, f1 .. h1
     wire_fig (figure over wire_steps), wire_table (Div: the same values as a table, by wire.js)
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 from bokeh.layouts import column, row
-from bokeh.models import (BasicTicker, Button, ColumnDataSource, DataRange1d, Div, GridBox,
+from bokeh.models import (BasicTicker, Button, ColumnDataSource, DataRange1d, Div,
                           InlineStyleSheet, Range1d, Select, Spinner, TabPanel, TextInput)
 from bokeh.plotting import figure
 
@@ -26,7 +27,6 @@ from pysim import handwired as hw
 from web.constants import COLOURS
 from web.strings import text
 
-LANG = "en"  # the page's language: wire.js relabels the tab's words from web/strings.py
 QUANTITIES = ("f", "i", "g", "c", "o", "h")  # the plot's and the table's rows, per unit
 COLS = hw.MAX_UNITS + hw.MAX_INPUTS + 1      # [h_{t-1} per unit | x_1 .. | b]
 TABLE_CSS = """
@@ -58,19 +58,21 @@ def steps_data(result: dict) -> dict:
 
 
 # ---- widgets --------------------------------------------------------------------------------
-def _grid(H: int, D: int) -> GridBox:
-    """The weight controls: heading row, then one row per gate and unit."""
-    children = []
+def _grid(H: int, D: int):
+    """The weight controls: a heading row, then one row per gate and unit (rows of fixed-width
+    items, so the columns line up and a hidden one takes no room)."""
+    label_width, width, margin = 40, 52, (2, 2, 2, 2)  # 1 unit, 3 inputs: 330 px wide
+    heads = [Div(width=label_width, margin=margin)]
     for j in range(COLS):
         shown = j < H or hw.MAX_UNITS <= j < hw.MAX_UNITS + D or j == COLS - 1
-        children.append((Div(name=f"wire_head_{j}", text=column_label(j), visible=shown,
-                             styles={"text-align": "center", "font-weight": "600"}), 0, j + 1))
-    r = 1
+        heads.append(Div(name=f"wire_head_{j}", text=column_label(j), visible=shown, width=width,
+                         margin=margin, styles={"text-align": "center", "font-weight": "600"}))
+    rows = [row(*heads, spacing=2)]
     for gate in hw.GATES:
         for u in range(hw.MAX_UNITS):
             W, b = hw.PRESET[f"W_{gate}"], hw.PRESET[f"b_{gate}"]
-            children.append((Div(name=f"wire_label_{gate}{u}", text=f"W_{gate} [{u + 1}]",
-                                 visible=u < H, styles={"padding-top": "6px"}), r, 0))
+            items = [Div(name=f"wire_label_{gate}{u}", text=f"W_{gate}", width=label_width,
+                         margin=margin, styles={"padding-top": "6px"})]
             for j in range(COLS):
                 if j < hw.MAX_UNITS:
                     col, shown = j, j < H
@@ -81,18 +83,19 @@ def _grid(H: int, D: int) -> GridBox:
                 value = 0.0
                 if u < H and shown:
                     value = float(b[u] if col is None else W[u][col])
-                children.append((Spinner(name=f"wire_w_{gate}{u}_{j}", value=value, step=0.1,
-                                         width=70, visible=shown and u < H), r, j + 1))
-            r += 1
-    return GridBox(children=children, spacing=(2, 4))
+                items.append(Spinner(name=f"wire_w_{gate}{u}_{j}", value=value, step=0.1,
+                                     width=width, margin=margin, visible=shown))
+            rows.append(row(*items, spacing=2, visible=u < H, name=f"wire_row_{gate}{u}"))
+    # wider than a phone (2 units, 4 inputs): the grid scrolls sideways in its own box
+    return column(*rows, spacing=0, sizing_mode="stretch_width", styles={"overflow-x": "auto"})
 
 
 # ---- the plot -------------------------------------------------------------------------------
-def _figure(source: ColumnDataSource, T: int):
-    fig = figure(name="wire_fig", title=text(LANG, "wire.plot"), height=260,
+def _figure(lang: str, source: ColumnDataSource, T: int):
+    fig = figure(name="wire_fig", title=text(lang, "wire.plot"), height=260,
                  sizing_mode="stretch_width", x_range=Range1d(-0.3, T - 0.7),
                  y_range=DataRange1d(), tools="save", toolbar_location="right",
-                 x_axis_label=text(LANG, "wire.step"))
+                 x_axis_label=text(lang, "wire.step"))
     labels = {"f": "f", "i": "i", "g": "C\u0303", "c": "C", "o": "o", "h": "h"}
     for u, dash in enumerate(("solid", "dashed")[:hw.MAX_UNITS]):
         for k in QUANTITIES:
@@ -111,32 +114,33 @@ def _figure(source: ColumnDataSource, T: int):
 
 
 # ---- layout ---------------------------------------------------------------------------------
-def panel() -> TabPanel:
+def panel(lang: str = "en") -> TabPanel:
+    """The tab in `lang` (web/strings.py; wire.js also sets its words in the reader's language)."""
     x = hw.parse_inputs(hw.PRESET_INPUTS)
     result = hw.wire(hw.PRESET, hw.PRESET_INPUTS)                 # native: right from first paint
     H, D = result["H"], result["D"]
     source = ColumnDataSource(name="wire_steps", data=steps_data(result))
-    inputs = TextInput(name="wire_inputs", title=text(LANG, "wire.inputs"),
+    inputs = TextInput(name="wire_inputs", title=text(lang, "wire.inputs"),
                        value=hw.PRESET_INPUTS, sizing_mode="stretch_width", min_width=200)
-    units = Select(name="wire_units", title=text(LANG, "wire.units"), value=str(H), width=110,
-                   options=[(str(n), text(LANG, "wire.units_n", n=n))
+    units = Select(name="wire_units", title=text(lang, "wire.units"), value=str(H), width=110,
+                   options=[(str(n), text(lang, "wire.units_n", n=n))
                             for n in range(1, hw.MAX_UNITS + 1)])
-    preset = Button(name="wire_preset", label=text(LANG, "wire.preset"), width=150,
+    preset = Button(name="wire_preset", label=text(lang, "wire.preset"), width=150,
                     button_type="success")
-    zero = Button(name="wire_zero", label=text(LANG, "wire.zero"), width=120)
+    zero = Button(name="wire_zero", label=text(lang, "wire.zero"), width=120)
     msg = Div(name="wire_msg", text="", render_as_text=True, sizing_mode="stretch_width",
               styles={"color": "var(--accent, #b35806)"})
     table = Div(name="wire_table", text="", sizing_mode="stretch_width",
                 stylesheets=[InlineStyleSheet(css=TABLE_CSS)])
-    return TabPanel(title=text(LANG, "wire.tab"), name="panel_wire", child=column(
-        Div(name="wire_note", text=text(LANG, "wire.note"), sizing_mode="stretch_width"),
-        Div(name="wire_lecture", text=text(LANG, "wire.lecture"), sizing_mode="stretch_width",
+    return TabPanel(title=text(lang, "wire.tab"), name="panel_wire", child=column(
+        Div(name="wire_note", text=text(lang, "wire.note"), sizing_mode="stretch_width"),
+        Div(name="wire_lecture", text=text(lang, "wire.lecture"), sizing_mode="stretch_width",
             styles={"color": "var(--muted, #555)"}),
         row(inputs, units, sizing_mode="stretch_width"),
         row(preset, zero),
         msg,
-        Div(name="wire_weights", text=text(LANG, "wire.weights"), sizing_mode="stretch_width"),
+        Div(name="wire_weights", text=text(lang, "wire.weights"), sizing_mode="stretch_width"),
         _grid(H, D),
         table,
-        _figure(source, len(x)),
+        _figure(lang, source, len(x)),
         sizing_mode="stretch_width"))
