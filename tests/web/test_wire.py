@@ -61,7 +61,7 @@ def test_the_tab_shows_the_lectures_cell_from_first_paint(page):
     assert "0.6713" in table and "0.5858" in table  # C = tanh(.3) + tanh(.4), read out as tanh(C)
     assert bokeh(page, "m('wire_inputs').value") == hw.PRESET_INPUTS
     # the grid: W_f's x2 weight is 100, the bias column 10; unit 2 and x4 are hidden
-    assert bokeh(page, "[m('wire_w_f0_3').value, m('wire_w_f0_6').value, m('wire_w_f1_3').visible,"
+    assert bokeh(page, "[m('wire_w_f0_3').value, m('wire_w_f0_6').value, m('wire_row_f1').visible,"
                        " m('wire_w_f0_5').visible, m('wire_w_f0_1').visible]") == [100, 10, False,
                                                                                    False, False]
 
@@ -97,7 +97,7 @@ def test_two_units_and_a_recurrent_weight(page):
         else:
             two[k][0] = w[k][0]
     same_as_native(page, two, hw.PRESET_INPUTS)
-    assert bokeh(page, "[m('wire_w_i1_0').visible, m('wire_w_i1_1').visible]") == [True, True]
+    assert bokeh(page, "[m('wire_row_i1').visible, m('wire_w_i1_0').visible, m('wire_w_i1_1').visible]") == [True] * 3
     old = bokeh(page, "m('wire_steps').data.i1[1]")
     bokeh(page, "(m('wire_w_i1_0').value = -3, 1)")          # unit 2's input gate reads h_{t-1} of unit 1
     wait_changed(page, "i1", 1, old)

@@ -58,9 +58,9 @@ export function install({ ctl, m }) {
         set(m(`wire_row_${g}${u}`), { visible: u < H });
         set(m(`wire_label_${g}${u}`), { text: H > 1 ? `W_${g} [${u + 1}]` : `W_${g}` });
         for (let j = 0; j < COLS; j++) {
-          const on_ = visible(u, j, H, D);
+          const on_ = visible(u, j, H, D), held = on_ && u < H; // held: a weight of the cell
           const [k, uu, col] = slot(g, u, j, H);
-          const value = on_ ? (col === null ? cell.weights[k][uu] : cell.weights[k][uu][col]) : 0;
+          const value = held ? (col === null ? cell.weights[k][uu] : cell.weights[k][uu][col]) : 0;
           set(spin(g, u, j), { visible: on_, value });
         }
       }
@@ -94,7 +94,7 @@ export function install({ ctl, m }) {
     w.table.text = `<table>${rows.join("")}</table>`;
   }
 
-  const say = (text) => { if (w.msg.text !== text) w.msg.text = text; };
+  const say = (text) => { if (w.msg.text !== text) w.msg.setv({ text, visible: Boolean(text) }); };
 
   /** Trace `next` ({weights, inputs}); once pysim has, it is the cell on screen. */
   async function retrace(next) {

@@ -30,7 +30,7 @@ from web.strings import text
 QUANTITIES = ("f", "i", "g", "c", "o", "h")  # the plot's and the table's rows, per unit
 COLS = hw.MAX_UNITS + hw.MAX_INPUTS + 1      # [h_{t-1} per unit | x_1 .. | b]
 TABLE_CSS = """
-:host { overflow-x: auto; max-width: 100%; }
+:host { overflow-x: auto; max-width: 100%; contain: inline-size; }  /* scrolls, never widens the page */
 table { border-collapse: collapse; font: 12px/1.3 ui-monospace, SFMono-Regular, Menlo, monospace;
         color: var(--ink, #333); }
 th, td { padding: 2px 6px; text-align: right; border-bottom: 1px solid var(--line, #ddd);
@@ -39,6 +39,9 @@ th { font-weight: 600; }
 th.q { text-align: left; }
 td.x { color: var(--muted, #666); }
 """
+
+
+SPINNER_CSS = InlineStyleSheet(css=".bk-input { padding: 0 3px; }")  # "-10" fits in 58 px
 
 
 def column_label(j: int) -> str:
@@ -61,7 +64,7 @@ def steps_data(result: dict) -> dict:
 def _grid(H: int, D: int):
     """The weight controls: a heading row, then one row per gate and unit (rows of fixed-width
     items, so the columns line up and a hidden one takes no room)."""
-    label_width, width, margin = 40, 52, (2, 2, 2, 2)  # 1 unit, 3 inputs: 330 px wide
+    label_width, width, margin = 32, 58, (2, 2, 2, 2)  # 1 unit, 3 inputs: 354 px wide
     heads = [Div(width=label_width, margin=margin)]
     for j in range(COLS):
         shown = j < H or hw.MAX_UNITS <= j < hw.MAX_UNITS + D or j == COLS - 1
@@ -84,10 +87,11 @@ def _grid(H: int, D: int):
                 if u < H and shown:
                     value = float(b[u] if col is None else W[u][col])
                 items.append(Spinner(name=f"wire_w_{gate}{u}_{j}", value=value, step=0.1,
-                                     width=width, margin=margin, visible=shown))
+                                     width=width, margin=margin, visible=shown,
+                                     stylesheets=[SPINNER_CSS]))
             rows.append(row(*items, spacing=2, visible=u < H, name=f"wire_row_{gate}{u}"))
     # wider than a phone (2 units, 4 inputs): the grid scrolls sideways in its own box
-    return column(*rows, spacing=0, sizing_mode="stretch_width", styles={"overflow-x": "auto"})
+    return column(*rows, spacing=0, sizing_mode="stretch_width", styles={"overflow-x": "auto", "contain": "inline-size"})
 
 
 # ---- the plot -------------------------------------------------------------------------------
@@ -128,7 +132,7 @@ def panel(lang: str = "en") -> TabPanel:
     preset = Button(name="wire_preset", label=text(lang, "wire.preset"), width=150,
                     button_type="success")
     zero = Button(name="wire_zero", label=text(lang, "wire.zero"), width=120)
-    msg = Div(name="wire_msg", text="", render_as_text=True, sizing_mode="stretch_width",
+    msg = Div(name="wire_msg", text="", render_as_text=True, sizing_mode="stretch_width", visible=False,
               styles={"color": "var(--accent, #b35806)"})
     table = Div(name="wire_table", text="", sizing_mode="stretch_width",
                 stylesheets=[InlineStyleSheet(css=TABLE_CSS)])
