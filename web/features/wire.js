@@ -137,8 +137,8 @@ export function install({ ctl, m }) {
     for (let u = 0; u < C.max_units; u++) {
       for (let j = 0; j < COLS; j++) {
         on(spin(g, u, j), "value", (v) => {
-          const value = Number(v);
-          if (!Number.isFinite(value)) return;
+          const value = v === null || v === "" ? NaN : Number(v);
+          if (!Number.isFinite(value)) return showControls(); // an emptied box shows the weight again
           const next = { weights: copyWeights(cell.weights), inputs: cell.inputs };
           const [k, uu, col] = slot(g, u, j, shape(cell).H);
           if (col === null) next.weights[k][uu] = value;
