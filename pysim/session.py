@@ -56,6 +56,16 @@ class Session:
         """||dL_T/dC_t|| (LSTM) and ||dL_T/dh_t|| (plain tanh RNN) for the text."""
         return flow_text(self.model, text)
 
+    # ---- a cell wired by hand (pysim/handwired.py; the page's Wire tab) ----------------------
+    def wire(self, weights, inputs) -> dict:
+        """Trace input vectors (text "[3,1,0] [4,1,0]" or a list of vectors) through a tiny cell
+        with these weights (W_f, W_i, W_C, W_o, b_f, b_i, b_C, b_o): handwired.wire. The current
+        model is not touched."""
+        from . import handwired
+        if hasattr(inputs, "to_py"):
+            inputs = inputs.to_py()
+        return handwired.wire(_plain(weights), inputs)
+
     # ---- model files ------------------------------------------------------------------------
     def load_model(self, data, filename: str = "model.npz", vocab=None, names=None,
                    current: str = "") -> dict:

@@ -16,6 +16,7 @@ none of them again.
 - DIAGRAM: the cell diagram's geometry (data units of diagram_fig), drawn by both sides.
 - limits: pysim's own (the training chunk, the model file size) and the learning rates the
   Training tab proposes (pysim.train's defaults for Adam, 0.5 for SGD with momentum).
+- wire: the Wire tab's limits and the lecture's hand-wired preset (pysim.handwired).
 """
 from __future__ import annotations
 
@@ -108,10 +109,17 @@ def limits() -> dict:
                            "sgd": str(train.default_lr("beijing", "sgd"))}}
 
 
+def wire() -> dict:
+    """The Wire tab's limits and preset (pysim.handwired's, written there once)."""
+    from pysim import handwired as hw
+    return {"max_units": hw.MAX_UNITS, "max_inputs": hw.MAX_INPUTS, "max_steps": hw.MAX_STEPS,
+            "preset": hw.PRESET, "preset_inputs": hw.PRESET_INPUTS}
+
+
 def constants() -> dict:
     """What the page's JavaScript reads (boot["constants"])."""
     return {"colours": dict(COLOURS), "ink": INK, "themes": {
                 "light": {**THEMES["light"], "colours": dict(COLOURS), "ink": INK},
                 "dark": {**THEMES["dark"], "colours": dict(COLOURS_DARK),
                          "ink": THEMES["dark"]["ink"]}}, "diagram": DIAGRAM,
-            "legible_steps": LEGIBLE_STEPS, **limits()}
+            "legible_steps": LEGIBLE_STEPS, **limits(), "wire": wire()}

@@ -8,7 +8,9 @@ import * as train from "./train.js";
 import * as gradflow from "./gradflow.js";
 import * as modelfile from "./modelfile.js";
 import * as a11y from "./a11y.js";
+import * as wire from "./wire.js";
 
 export const FEATURES = [urlstate, diagram, intervene];
 FEATURES.push(train, gradflow, modelfile);
+FEATURES.push(wire);
 FEATURES.push(a11y); // last: names and tab order of every feature's widgets

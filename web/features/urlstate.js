@@ -4,6 +4,7 @@
 import * as i18n from "../i18n.js";
 import { quiet } from "../util.js";
 import { normalise } from "./intervene.js";
+import * as wire from "./wire.js";
 
 // key: URL parameter. read(ctl, w) -> string, or null for "the default" (left out of the URL).
 // restore(ctl, w, value, pending) applies a value; `stage` orders restoring: 0 model, 1 text and
@@ -60,6 +61,9 @@ const FIELDS = [
   { key: "theme", stage: 2,
     read: () => ASKED_THEME,
     restore: () => {} },
+  { key: "wire", stage: 2, // the Wire tab's cell, when it is not the preset (wire.js, wiretext.js)
+    read: () => wire.urlValue(),
+    restore: (c, w, v) => wire.restoreUrl(v) },
   { key: "embed", stage: 2,
     read: () => (document.body.classList.contains("embed") ? "" : null),
     restore: () => document.body.classList.add("embed") },
@@ -120,7 +124,7 @@ export function install({ ctl, views, m, tabs, showMessage }) {
 
   const params = new URLSearchParams(location.search);
   const restored = restore(params).finally(() => { restoring = false; write(); });
-  for (const ev of ["trace", "step", "unit"]) ctl.addEventListener(ev, write);
+  for (const ev of ["trace", "step", "unit", "wire"]) ctl.addEventListener(ev, write);
   w.speed.property("value").change.connect(write);
   tabs.onChange(write);
   m("share").on_event("button_click", async () => {
