@@ -394,7 +394,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "a11y.step": "Step {t} of {last}: \u201c{token}\u201d, predicted tag {tag} ({p} %)",
         "a11y.step_nohead": "Step {t} of {last}: \u201c{token}\u201d",
         # ---- wire (the Wire tab: an LSTM wired by hand; web/panels/wire.py, web/features/wire.js)
-        "wire.tab": "Wire by hand",
+        "tab.wire": "Wire by hand",
         "wire.note": "A one- or two-unit LSTM whose every weight is yours: type input vectors x_t, "
                      "change any weight or bias below, and every step's gates, candidate, memory and "
                      "output are recomputed at once by pysim's own step (the article's equations).",
@@ -773,7 +773,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "a11y.step": "第 {t} 步（最后一步为第 {last} 步）：\u201c{token}\u201d，预测标签 {tag}（{p} %）",
         "a11y.step_nohead": "第 {t} 步（最后一步为第 {last} 步）：\u201c{token}\u201d",
         # ---- wire (the Wire tab: an LSTM wired by hand; web/panels/wire.py, web/features/wire.js)
-        "wire.tab": "手动连线",
+        "tab.wire": "手动连线",
         "wire.note": "一个只有一两个单元的 LSTM，每个权重都由你来定：输入向量 x_t，改动下面任意一个权重或偏置，"
                      "每一步的门、候选值、记忆单元和输出都会立刻由 pysim 自己的单步计算（文章里的公式）重新算出。",
         "wire.lecture": "预设是文章第一篇参考文献（李宏毅，台湾大学）课程里手动连线的单元：x1 携带一个数值，"

@@ -137,7 +137,7 @@ def panel(lang: str = "en") -> TabPanel:
               styles={"color": "var(--accent, #b35806)"})
     table = Div(name="wire_table", text="", sizing_mode="stretch_width",
                 stylesheets=[InlineStyleSheet(css=TABLE_CSS)])
-    return TabPanel(title=text(lang, "wire.tab"), name="panel_wire", child=column(
+    return TabPanel(title=text(lang, "tab.wire"), name="panel_wire", child=column(
         Div(name="wire_note", text=text(lang, "wire.note"), sizing_mode="stretch_width"),
         Div(name="wire_lecture", text=text(lang, "wire.lecture"), sizing_mode="stretch_width",
             styles={"color": "var(--muted, #555)"}),
