@@ -4,7 +4,8 @@
                                 calls its methods by name (web/worker.js), each returning plain
                                 data: info, set_preset, trace, gradient_flow, load_model,
                                 restore_model, export_model, train_setup, train_chunk, train_add,
-                                train_remove, train_status, train_export
+                                train_remove, train_status, train_export,
+                                contrast, patch, ablate, flip, corpus, corpus_select
     trace_text, trace_json      a text's trace as plain arrays / JSON (pysim.traces; the CLI's
     TRACE_ARRAYS, to_clamps     --json, build.py's prerendered trace)
     flow_text                   the gradient-flow view's data (pysim.traces)
