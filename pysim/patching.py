@@ -62,6 +62,10 @@ def patches_from(run_a: Trace, units, t: int, what: str = "c") -> list[Patch]:
         raise ValueError(f"what to patch is \"c\" or \"ch\", not {what!r}")
     if not 0 <= t < run_a.T:
         raise ValueError(f"patch step {t} does not exist in text A ({run_a.T} steps)")
+    L, _, H = run_a.c.shape
+    for l, u in units_of(units):
+        if not (0 <= l < L and 0 <= u < H):
+            raise ValueError(f"unit {u} of layer {l} does not exist (layers: {L}, units: {H})")
     return [Patch(layer=l, unit=u, t=t, c=float(run_a.c[l, t, u]),
                   h=float(run_a.h[l, t, u]) if what == "ch" else None)
             for l, u in units_of(units)]
