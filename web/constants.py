@@ -36,6 +36,12 @@ DIAGRAM = {
 TOKEN_TITLE = "tokens (current one framed; predicted tag below)"
 LEGIBLE_STEPS = 60
 
+# the Contrast tab: how many top units its plot draws (one Okabe-Ito colour each), how many of
+# a corpus's sentences its word map shows
+CONTRAST_COLOURS = ["#0072B2", "#D55E00", "#009E73"]
+CORPUS_ROWS = 20
+
+
 def limits() -> dict:
     from pysim import io, live, train
     return {"max_chunk": live.MAX_CHUNK, "max_bytes": io.MAX_FILE_BYTES,
@@ -46,4 +52,5 @@ def limits() -> dict:
 def constants() -> dict:
     """What the page's JavaScript reads (boot["constants"])."""
     return {"colours": dict(COLOURS), "ink": INK, "diagram": DIAGRAM, "token_title": TOKEN_TITLE,
-            "legible_steps": LEGIBLE_STEPS, **limits()}
+            "legible_steps": LEGIBLE_STEPS, "contrast_colours": list(CONTRAST_COLOURS),
+            "corpus_rows": CORPUS_ROWS, **limits()}

@@ -7,6 +7,8 @@ import * as urlstate from "./urlstate.js";
 import * as train from "./train.js";
 import * as gradflow from "./gradflow.js";
 import * as modelfile from "./modelfile.js";
+import * as contrast from "./contrast.js";
 
 export const FEATURES = [urlstate, diagram, intervene];
 FEATURES.push(train, gradflow, modelfile);
+FEATURES.push(contrast);

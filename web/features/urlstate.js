@@ -3,6 +3,7 @@
 
 import { quiet } from "../util.js";
 import { normalise } from "./intervene.js";
+import { isDefault as contrastDefault, setState as setContrast, state as contrast } from "./contrast.js";
 
 // key: URL parameter. read(ctl, w) -> string, or null for "the default" (left out of the URL).
 // restore(ctl, w, value, pending) applies a value; `stage` orders restoring: 0 model, 1 text and
@@ -37,6 +38,12 @@ const FIELDS = [
   { key: "tab", stage: 2,
     read: (c, w) => (w.panels && w.panels.active ? w.panels.tabs[w.panels.active].title : null),
     restore: (c, w, v) => { if (w.panels) { const k = w.panels.tabs.findIndex((p) => p.title === v); if (k >= 0) w.panels.active = k; } } },
+  // the Contrast tab (web/features/contrast.js): its texts, what is patched at which step, and
+  // the corpus view's source, quantity and unit ("layer:unit")
+  ...[["ca", "a"], ["cb", "b"], ["cwhat", "what"], ["ct", "t"], ["csrc", "source"],
+    ["cq", "quantity"], ["cunit", "unit"]].map(([key, name]) => ({ key, stage: 2,
+    read: () => (contrast[name] === null || contrastDefault(name) ? null : String(contrast[name])),
+    restore: (c, w, v) => setContrast(name, name === "t" ? Number(v) : v) })),
   { key: "embed", stage: 2,
     read: () => (document.body.classList.contains("embed") ? "" : null),
     restore: () => document.body.classList.add("embed") },
@@ -84,7 +91,7 @@ export function install({ ctl, views, m, tabs, showMessage }) {
 
   const params = new URLSearchParams(location.search);
   const restored = restore(params).finally(() => { restoring = false; write(); });
-  for (const ev of ["trace", "step", "unit"]) ctl.addEventListener(ev, write);
+  for (const ev of ["trace", "step", "unit", "contrast"]) ctl.addEventListener(ev, write);
   w.speed.property("value").change.connect(write);
   tabs.onChange(write);
   m("share").on_event("button_click", async () => {

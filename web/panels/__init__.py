@@ -2,6 +2,8 @@
 whose models carry the names its web/features/*.js module looks up."""
 from web.panels import diagram, intervene
 from web.panels import gradflow, modelfile, train
+from web.panels import contrast
 
 PANELS = [diagram.panel, intervene.panel]
 PANELS += [train.panel, gradflow.panel, modelfile.panel]
+PANELS += [contrast.panel]
