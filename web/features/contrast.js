@@ -73,7 +73,7 @@ export function install({ ctl, m, bridge, tabs }) {
     for (const [src, c, T, name] of [[w.lines_a, r.a_c, TA, "A"], [w.lines_b, r.b_c, TB, "B"]]) {
       const ls = top.map((u, k) => line(c, T, u, k));
       src.data = { xs: ls.map((x) => x.xs), ys: ls.map((x) => x.ys), colour: ls.map((x) => x.colour),
-                   label: top.map((u) => `${name}: ${unitLabel(u.layer, u.unit)}`) };
+                   label: top.map((u) => `${unitLabel(u.layer, u.unit)} (${name})`) };
     }
     const ys = [...w.lines_a.data.ys.flat(), ...w.lines_b.data.ys.flat()];
     const big = Math.max(1e-3, ...ys.map(Math.abs));

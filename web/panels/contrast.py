@@ -15,7 +15,7 @@ from bokeh.plotting import figure
 from pysim.tasks import ARTICLE_SENTENCES
 from web.strings import text
 
-DIVERGING = list(reversed(RdBu11))  # blue < 0 < red
+DIVERGING = list(RdBu11)  # palette[0], dark blue, is the lowest value: blue < 0 < red
 WRAP = {"flex-wrap": "wrap", "column-gap": "6px"}  # a row of controls wraps on a phone
 LANG = "en"  # the layout's language until the Bokeh documents get per-language labels (i12-lang)
 
@@ -42,10 +42,14 @@ def _contrast_views():
                           sizing_mode="stretch_width", x_range=Range1d(-0.5, 4.5),
                           y_range=Range1d(-1, 1), x_axis_label="step t", y_axis_label="C_t",
                           tools="save", toolbar_location="right"))
-    c_fig.multi_line("xs", "ys", source=lines_a, line_color="colour", line_width=2.5)
+    c_fig.multi_line("xs", "ys", source=lines_a, line_color="colour", line_width=2.5,
+                     legend_field="label")
     c_fig.multi_line("xs", "ys", source=lines_b, line_color="colour", line_width=2.5,
                      line_dash="dashed")
     c_fig.add_tools(HoverTool(tooltips=[("", "@label")]))
+    c_fig.legend.location = "top_left"
+    c_fig.legend.label_text_font_size = "10px"
+    c_fig.legend.background_fill_alpha = 0.7
     tags = ColumnDataSource(name="contrast_tags", data=dict(t=[], run=[], label=[], colour=[]))
     tags_fig = _small(figure(name="contrast_tags_fig", title=_t("contrast.tags_fig"), height=140,
                              sizing_mode="stretch_width", x_range=Range1d(-0.5, 4.5),
@@ -112,9 +116,10 @@ def _corpus_views():
                         y_range=Range1d(20.5, -0.5), tools="xpan,reset,save",
                         toolbar_location="right"))
     words_r = fig.rect(x="x", y="y", width="w", height=0.9, source=words,
-                       fill_color={"field": "v", "transform": mapper}, line_color="edge",
+                       fill_color={"field": "v", "transform": mapper}, fill_alpha=0.75,
+                       line_color="edge",
                        line_width=2, selection_line_color="#000000", selection_line_width=3,
-                       nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0)
+                       nonselection_fill_alpha=0.75, nonselection_line_alpha=1.0)
     fig.text(x="x", y="y", text="word", source=words, text_align="center",
              text_baseline="middle", text_font_size="10px")
     fig.add_tools(TapTool(renderers=[words_r], mode="toggle"))
