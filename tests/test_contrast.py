@@ -53,3 +53,13 @@ def test_without_a_head_every_step_is_scored():
     got = {x["unit"]: x["score"] for x in d["units"]}
     for u in range(3):
         assert abs(got[u] - want[u]) < 1e-12
+
+
+def test_one_unit_flips_the_articles_pair():
+    """The README's claim: patching unit 2's C from the "arrive" run into the "leave" run flips
+    "Beijing" to destination, P(destination) 0.003 -> 0.989."""
+    from pysim import patching
+    m = presets.load("beijing")
+    r = patching.flip(m, A, B, contrast.ranking(m, A, B), what="c")
+    assert r["k"] == 1 and r["units"] == [{"layer": 0, "unit": 2}]
+    assert round(r["before"], 3) == 0.003 and round(r["after"][0], 3) == 0.989

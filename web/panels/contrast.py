@@ -121,7 +121,7 @@ def _corpus_views():
                        line_width=2, selection_line_color="#000000", selection_line_width=3,
                        nonselection_fill_alpha=0.75, nonselection_line_alpha=1.0)
     fig.text(x="x", y="y", text="word", source=words, text_align="center",
-             text_baseline="middle", text_font_size="10px")
+             text_baseline="middle", text_font_size="10px", nonselection_text_alpha=1.0)
     fig.add_tools(TapTool(renderers=[words_r], mode="toggle"))
     fig.add_tools(HoverTool(renderers=[words_r], tooltips=[("", "@word"), ("value", "@v{0.000}"),
                                                            ("step", "@step")]))
