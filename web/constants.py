@@ -36,10 +36,12 @@ DIAGRAM = {
 TOKEN_TITLE = "tokens (current one framed; predicted tag below)"
 LEGIBLE_STEPS = 60
 
-# the Contrast tab: how many top units its plot draws (one Okabe-Ito colour each), how many of
-# a corpus's sentences its word map shows
-CONTRAST_COLOURS = ["#0072B2", "#D55E00", "#009E73"]
-CORPUS_ROWS = 20
+# the Contrast tab: its top units' lines (one Okabe-Ito colour each: as many units as colours),
+# the tag cells (words whose tags differ / agree), the probability bars before patching, the
+# corpus's word frames (every word / where the selection's units are on), and how many of a
+# corpus's sentences its word map shows
+CONTRAST = {"units": ["#0072B2", "#D55E00", "#009E73"], "differ": "#fdd49e", "same": "#f3f5f9",
+            "before": "#999999", "frame": "#dddddd", "match": "#000000", "corpus_rows": 20}
 
 
 def limits() -> dict:
@@ -52,5 +54,5 @@ def limits() -> dict:
 def constants() -> dict:
     """What the page's JavaScript reads (boot["constants"])."""
     return {"colours": dict(COLOURS), "ink": INK, "diagram": DIAGRAM, "token_title": TOKEN_TITLE,
-            "legible_steps": LEGIBLE_STEPS, "contrast_colours": list(CONTRAST_COLOURS),
-            "corpus_rows": CORPUS_ROWS, **limits()}
+            "legible_steps": LEGIBLE_STEPS, "contrast": dict(CONTRAST),
+            **limits()}

@@ -32,7 +32,8 @@ export function install({ ctl, m, bridge, tabs }) {
     "patch_result", "source", "quantity", "unit", "show", "find", "lines", "corpus_status",
     "found", "lines_a", "lines_b", "tags", "probs", "words", "cmap", "c_fig", "tags_fig",
     "prob_fig", "corpus_fig"].map((k) => [k, m(`contrast_${k}`)]));
-  const { contrast_colours: colours, corpus_rows: rows } = ctl.boot.constants;
+  const look = ctl.boot.constants.contrast; // web/constants.py CONTRAST
+  const { units: colours, corpus_rows: rows } = look;
   const topUnit = (r) => `${r.units[0].layer}:${r.units[0].unit}`;
   let drawing = false; // drawContrast sets the step and unit menus: not a user's choice
   let last = null;     // the last contrast: {a, b, r (the worker's answer), preset}
@@ -85,7 +86,7 @@ export function install({ ctl, m, bridge, tabs }) {
     for (const [run, toks, tags] of [["A", r.tokensA, r.tagsA], ["B", r.tokensB, r.tagsB]]) {
       toks.forEach((tok, s) => {
         d.t.push(s); d.run.push(run); d.label.push(tags.length ? `${tok}\n${tags[s]}` : tok);
-        d.colour.push(differ.has(s) ? "#fdd49e" : "#f3f5f9");
+        d.colour.push(differ.has(s) ? look.differ : look.same);
       });
     }
     w.tags.data = d;
@@ -128,7 +129,7 @@ export function install({ ctl, m, bridge, tabs }) {
     const bars = [t("contrast.before"), ...r.after.map((_, k) => t("contrast.top_k", { k: k + 1 }))];
     w.prob_fig.x_range.factors = bars;
     w.probs.data = { bar: bars, p: r.before === null ? [] : [r.before, ...r.after],
-                     colour: bars.map((_, k) => (k === 0 ? "#999999" : k === r.k ? colours[1] : colours[0])) };
+                     colour: bars.map((_, k) => (k === 0 ? look.before : k === r.k ? colours[1] : colours[0])) };
     state.what = what; state.t = step === c.default_t ? null : step;
     changed();
     return { ...r, units: r.units.map((u) => ({ ...u })), after: [...r.after], tags_after: [...r.tags_after] };
@@ -193,7 +194,7 @@ export function install({ ctl, m, bridge, tabs }) {
         r.tokens[k].forEach((word, s) => {
           const width = 0.6 * Math.max(word.length, 2) + 0.8, v = r.values[off + s];
           d.x.push(x + width / 2); d.y.push(k); d.w.push(width - 0.2); d.word.push(word);
-          d.v.push(v); d.sentence.push(r.order[k]); d.step.push(s); d.edge.push("#dddddd");
+          d.v.push(v); d.sentence.push(r.order[k]); d.step.push(s); d.edge.push(look.frame);
           big = Math.max(big, Math.abs(v));
           x += width;
         });
@@ -223,7 +224,7 @@ export function install({ ctl, m, bridge, tabs }) {
     const r = await bridge.call("corpus_select", Number(sentence), steps.map(Number), Number(top));
     const on = new Map(r.matches.map((x) => [x.sentence, new Set(x.steps)]));
     const d = w.words.data;
-    w.words.data = { ...d, edge: d.sentence.map((k, i) => (on.has(k) && on.get(k).has(d.step[i]) ? "#000000" : "#dddddd")) };
+    w.words.data = { ...d, edge: d.sentence.map((k, i) => (on.has(k) && on.get(k).has(d.step[i]) ? look.match : look.frame)) };
     w.found.text = t("contrast.found", { units: r.units.map((u) => unitLabel(u.layer, u.unit)).join(", "),
                                          m: r.matches.length });
     return { sentence: r.sentence, units: r.units.map((u) => ({ ...u })),

@@ -13,6 +13,7 @@ from bokeh.palettes import RdBu11
 from bokeh.plotting import figure
 
 from pysim.tasks import ARTICLE_SENTENCES
+from web.constants import CONTRAST
 from web.strings import text
 
 DIVERGING = list(RdBu11)  # palette[0], dark blue, is the lowest value: blue < 0 < red
@@ -56,7 +57,7 @@ def _contrast_views():
                              y_range=FactorRange(factors=["B", "A"]), tools="save",
                              toolbar_location="right"))
     tags_fig.rect(x="t", y="run", width=0.96, height=0.9, source=tags, fill_color="colour",
-                  line_color="#cccccc")
+                  line_color=CONTRAST["frame"])
     tags_fig.text(x="t", y="run", text="label", source=tags, text_align="center",
                   text_baseline="middle", text_font_size="10px")
     tags_fig.grid.visible = False
@@ -118,7 +119,7 @@ def _corpus_views():
     words_r = fig.rect(x="x", y="y", width="w", height=0.9, source=words,
                        fill_color={"field": "v", "transform": mapper}, fill_alpha=0.75,
                        line_color="edge",
-                       line_width=2, selection_line_color="#000000", selection_line_width=3,
+                       line_width=2, selection_line_color=CONTRAST["match"], selection_line_width=3,
                        nonselection_fill_alpha=0.75, nonselection_line_alpha=1.0)
     fig.text(x="x", y="y", text="word", source=words, text_align="center",
              text_baseline="middle", text_font_size="10px", nonselection_text_alpha=1.0)
