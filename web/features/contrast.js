@@ -261,6 +261,7 @@ export function install({ ctl, m, bridge, tabs }) {
   tabs.onOpen("panel_contrast", () => { if (!last || last.preset !== ctl.preset) refresh(); });
   ctl.addEventListener("trace", () => { if (last && last.preset !== ctl.preset) refresh(); });
   ctl.addEventListener("restart", () => { last = null; });
-  ctl.ready.then(() => { if (!last) refresh(); }); // a link that opens this tab
+  ctl.ready.then(() => { if (!last) refresh(); }, () => {}); // a link that opens this tab (a
+  // Python that fails to start is said by the status line)
   return { contrast: (a, b) => contrast(a, b), patch, ablate, flip, corpus, corpusSelect };
 }
