@@ -80,13 +80,19 @@ def study(name, pairs):
         tops[ranking[0]] += 1
         run_a, run_b = model.trace(a), model.trace(b)
         at = patching.first_difference(run_a, run_b)
-        row = {"at": at, "gap": at - min(cue, at)}
+        row = {"at": at, "gap": at - min(cue, at),
+               "p_before": float(run_b.probs[at, int(np.argmax(run_a.probs[at]))])}
         for label, t in (("before", max(at - 1, 0)), ("after cue", min(cue, at))):
             for what in ("c", "ch"):
                 r = patching.flip(model, a, b, ranking, t, what, at)
                 row[(label, what)] = r["k"]
                 if (label, what) == ("after cue", "c") and r["k"]:
                     row["set"] = tuple(sorted((u["layer"], u["unit"]) for u in r["units"]))
+        t_cue, want = min(cue, at), int(np.argmax(run_a.probs[at]))
+        row["alone"] = {}  # each unit patched alone (C only) at the cue: P(A's tag), flipped?
+        for l, u in sorted(ranking):
+            p = patching.patch_runs(model, run_a, b, [(l, u)], t_cue, "c").probs[at]
+            row["alone"][(l, u)] = (float(p[want]), int(np.argmax(p)) == want)
         abl = patching.ablate(model, b, [ranking[0]])
         row["ablation flips"] = int(np.argmax(abl.probs[at]) != np.argmax(run_b.probs[at]))
         rows.append(row)
@@ -113,11 +119,21 @@ def table(name, rows, tops, skipped, H):
     sets = "; ".join("{" + ", ".join(f"unit {u}" + (f" of layer {l}" if l else "") for l, u in k)
                      + f"}}: {c}" for k, c in sets.most_common(3))
     gap = np.mean([r["gap"] for r in rows])
+    alone = []
+    for lu in sorted(rows[0]["alone"]):
+        flips = sum(r["alone"][lu][1] for r in rows)
+        mean_p = np.mean([r["alone"][lu][0] for r in rows])
+        alone.append(f"| {lu[0]} | {lu[1]} | {flips} | {mean_p:.3f} |")
+    before = np.mean([r["p_before"] for r in rows])
     lines += ["", f"Top-ranked unit over the pairs: {share}.",
               f"The units that flipped the tag when patched at the cue (C only): {sets}. "
               f"The cue comes on average {gap:.1f} steps before the word whose tag it decides.",
               f"Ablating B's top unit (C = h = 0 at every step) changes B's tag at the differing "
-              f"word in {abl} of {n} pairs.", ""]
+              f"word in {abl} of {n} pairs.", "",
+              f"Each unit's C patched alone at the cue (B's mean probability of A's tag there "
+              f"before patching: {before:.3f}):", "",
+              "| layer | unit | pairs flipped | mean P(A's tag) after |", "|---|---|---|---|",
+              *alone, ""]
     return lines
 
 
