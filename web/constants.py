@@ -36,12 +36,14 @@ DIAGRAM = {
 TOKEN_TITLE = "tokens (current one framed; predicted tag below)"
 LEGIBLE_STEPS = 60
 
+# predicted tags of two runs side by side (Intervene: without / with clamps; Contrast: A / B):
+# the cells of the words whose tags differ, and of those whose tags agree
+TAG_CELLS = {"differ": "#fdd49e", "same": "#f3f5f9"}
 # the Contrast tab: its top units' lines (one Okabe-Ito colour each: as many units as colours),
-# the tag cells (words whose tags differ / agree), the probability bars before patching, the
-# corpus's word frames (every word / where the selection's units are on), and how many of a
-# corpus's sentences its word map shows
-CONTRAST = {"units": ["#0072B2", "#D55E00", "#009E73"], "differ": "#fdd49e", "same": "#f3f5f9",
-            "before": "#999999", "frame": "#dddddd", "match": "#000000", "corpus_rows": 20}
+# the probability bar before patching, the corpus's word frames (every word / where the
+# selection's units are on), and how many of a corpus's sentences its word map shows
+CONTRAST = {"units": ["#0072B2", "#D55E00", "#009E73"], "before": "#999999", "frame": "#dddddd",
+            "match": "#000000", "corpus_rows": 20}
 
 
 def limits() -> dict:
@@ -55,4 +57,5 @@ def constants() -> dict:
     """What the page's JavaScript reads (boot["constants"])."""
     return {"colours": dict(COLOURS), "ink": INK, "diagram": DIAGRAM, "token_title": TOKEN_TITLE,
             "legible_steps": LEGIBLE_STEPS, "contrast": dict(CONTRAST),
+            "tag_cells": dict(TAG_CELLS),
             **limits()}

@@ -33,6 +33,7 @@ export function install({ ctl, m, bridge, tabs }) {
     "found", "lines_a", "lines_b", "tags", "probs", "words", "cmap", "c_fig", "tags_fig",
     "prob_fig", "corpus_fig"].map((k) => [k, m(`contrast_${k}`)]));
   const look = ctl.boot.constants.contrast; // web/constants.py CONTRAST
+  const cells = ctl.boot.constants.tag_cells; // web/constants.py TAG_CELLS
   const { units: colours, corpus_rows: rows } = look;
   const topUnit = (r) => `${r.units[0].layer}:${r.units[0].unit}`;
   let drawing = false; // drawContrast sets the step and unit menus: not a user's choice
@@ -86,7 +87,7 @@ export function install({ ctl, m, bridge, tabs }) {
     for (const [run, toks, tags] of [["A", r.tokensA, r.tagsA], ["B", r.tokensB, r.tagsB]]) {
       toks.forEach((tok, s) => {
         d.t.push(s); d.run.push(run); d.label.push(tags.length ? `${tok}\n${tags[s]}` : tok);
-        d.colour.push(differ.has(s) ? look.differ : look.same);
+        d.colour.push(differ.has(s) ? cells.differ : cells.same);
       });
     }
     w.tags.data = d;

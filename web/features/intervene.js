@@ -37,6 +37,7 @@ export function install({ ctl, m, tabs, showMessage }) {
   const cells = m("clamp_cells"), preds = m("clamp_preds");
   const figs = ["delta_c_fig", "delta_h_fig", "clamp_pred_fig"].map(m);
   const cmaps = { c: m("delta_c_cmap"), h: m("delta_h_cmap") };
+  const cellColour = ctl.boot.constants.tag_cells; // web/constants.py TAG_CELLS
 
   function apply(list) {
     let clamps;
@@ -77,7 +78,7 @@ export function install({ ctl, m, tabs, showMessage }) {
       const withc = argmax(tr.probs, K, t);
       p.t.push(t, t); p.run.push("without", "with clamps");
       p.tag.push(K ? tags[without] : "", K ? tags[withc] : "");
-      p.colour.push("#f3f5f9", withc !== without ? "#fdd49e" : "#f3f5f9");
+      p.colour.push(cellColour.same, withc !== without ? cellColour.differ : cellColour.same);
     }
     preds.data = p;
     for (const fig of figs) fig.x_range.setv({ start: -0.5, end: Math.max(T, 1) - 0.5 });
