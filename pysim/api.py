@@ -5,7 +5,8 @@
                                 data: info, set_preset, trace, gradient_flow, load_model,
                                 restore_model, export_model, train_setup, train_chunk, train_add,
                                 train_remove, train_status, train_export, wire (a cell
-                                wired by hand: pysim.handwired)
+                                wired by hand: pysim.handwired),
+                                contrast, patch, ablate, flip, corpus, corpus_select
     trace_text, trace_json      a text's trace as plain arrays / JSON (pysim.traces; the CLI's
     TRACE_ARRAYS, to_clamps     --json, build.py's prerendered trace)
     flow_text                   the gradient-flow view's data (pysim.traces)

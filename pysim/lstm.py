@@ -60,6 +60,8 @@ def step(W_h, zx_t, h_prev, c_prev, clamp=None):
     if clamp is not None:
         clamp.gates(forget_gate, input_gate, output_gate)    # in place
     cell = forget_gate * c_prev + input_gate * candidate     # (B, H) C_t = f_t * C_{t-1} + i_t * C~_t
+    if clamp is not None:
+        clamp.patch_cell(cell)                               # in place (pysim.patching)
     hidden = output_gate * np.tanh(cell)                     # (B, H) h_t = o_t * tanh(C_t)
     if clamp is not None:
         clamp.silence(cell, hidden)                          # in place
@@ -188,16 +190,25 @@ def loss_and_grads(model, x, tags, mask, ids=None):
 
 
 class Clamps:
-    """Clamps (pysim.model.Clamp) as per-gate (L, T, H) masks and values, and a "zero" mask."""
+    """Clamps (pysim.model.Clamp) as per-gate (L, T, H) masks and values, and a "zero" mask;
+    patches (pysim.patching.Patch, gate "patch") as masks and values of C ("pc") and h ("ph")."""
 
     def __init__(self, clamps, L: int, T: int, H: int):
-        self.masks = {k: np.zeros((L, T, H), dtype=bool) for k in ("f", "i", "o", "zero")}
-        self.values = {k: np.zeros((L, T, H)) for k in ("f", "i", "o")}
+        self.masks = {k: np.zeros((L, T, H), dtype=bool) for k in ("f", "i", "o", "zero", "pc", "ph")}
+        self.values = {k: np.zeros((L, T, H)) for k in ("f", "i", "o", "pc", "ph")}
         for cl in clamps:
             if not 0 <= cl.layer < L:
                 raise ValueError(f"clamp layer {cl.layer} does not exist (the model has {L})")
             if cl.unit is not None and not 0 <= cl.unit < H:
                 raise ValueError(f"clamp unit {cl.unit} does not exist (layers have {H} units)")
+            if cl.gate == "patch":                           # C (and h) of one unit at step t
+                if not 0 <= cl.t < T:
+                    raise ValueError(f"patch step {cl.t} does not exist (the text has {T} steps)")
+                for key, value in (("pc", cl.c), ("ph", cl.h)):
+                    if value is not None:
+                        self.masks[key][cl.layer, cl.t, cl.unit] = True
+                        self.values[key][cl.layer, cl.t, cl.unit] = value
+                continue
             sel = (slice(cl.layer, cl.layer + 1), slice(cl.t0, cl.t1 + 1),
                    slice(None) if cl.unit is None else slice(cl.unit, cl.unit + 1))
             self.masks[cl.gate][sel] = True
@@ -221,9 +232,19 @@ class StepClamp:
         for name, gate in (("f", f_t), ("i", i_t), ("o", o_t)):
             np.copyto(gate, v[name][l, t], where=m[name][l, t])
 
+    def patch_cell(self, c_t):
+        """Overwrite the patched units' memory cell (before h_t = o_t * tanh(C_t) reads it)."""
+        m = self.clamps.masks["pc"][self.l, self.t]
+        if m.any():
+            np.copyto(c_t, self.clamps.values["pc"][self.l, self.t], where=m)
+
     def silence(self, c_t, h_t):
-        """Set the cell and output of the silenced ("zero") units to 0."""
+        """Set the cell and output of the silenced ("zero") units to 0; then overwrite the
+        output of the units whose h is patched."""
         zero = self.clamps.masks["zero"][self.l, self.t]
         if zero.any():
             c_t[..., zero] = 0.0
             h_t[..., zero] = 0.0
+        m = self.clamps.masks["ph"][self.l, self.t]
+        if m.any():
+            np.copyto(h_t, self.clamps.values["ph"][self.l, self.t], where=m)

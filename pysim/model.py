@@ -296,6 +296,8 @@ class Model:
                     masks.at(l, t).gates(f_t, i_t, o_t)  # in place
                 np.multiply(f_t, c_prev, out=c_t)
                 c_t += i_t * g_t                         # memory cell
+                if masks is not None:
+                    masks.at(l, t).patch_cell(c_t)       # in place (pysim.patching)
                 np.tanh(c_t, out=h_t)
                 h_t *= o_t                               # output
                 if masks is not None:

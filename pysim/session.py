@@ -9,6 +9,8 @@ State, written here only:
                   them again
     training      the page's training run (pysim.live.Training), made on first use; it hands
                   each fresh model back through _adopt, which makes it current
+    _corpus       the Contrast tab's corpus (pysim.evidence.Corpus) with the key it was made
+                  for, so that selecting words in it runs nothing again
 
 Switching models (set_preset, load_model, restore_model) answers with info(): io.describe, the
 one description of a model. load_model also answers the text the page shows with the model,
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from . import io, presets
+from . import evidence, io, presets
 from .model import Model
 from .text import words
 from .traces import flow_text, trace_text
@@ -32,6 +34,7 @@ class Session:
         self.model = presets.load(self.name)
         self.custom = {}  # models loaded from files or trained on the page, by name
         self.training = None  # pysim.live.Training, once the page trains
+        self._corpus = None   # (key, evidence.Corpus): the corpus view's last corpus
 
     def _adopt(self, model: Model, name: str) -> Model:
         """Make a model current under `name` (kept in custom, so set_preset finds it again)."""
@@ -65,6 +68,39 @@ class Session:
         if hasattr(inputs, "to_py"):
             inputs = inputs.to_py()
         return handwired.wire(_plain(weights), inputs)
+    # ---- contrast, patching, ablation, the corpus view (pysim/evidence.py) ----------------
+    def contrast(self, a: str, b: str) -> dict:
+        """Two texts compared unit by unit: pysim.contrast, plus both runs' C, h, probs."""
+        return evidence.contrast_text(self.model, str(a), str(b))
+
+    def patch(self, a: str, b: str, units, t: int, what: str = "c") -> dict:
+        """b's trace with `units`' C (what "c") or C and h ("ch") at step t copied from a's run."""
+        return evidence.patch_text(self.model, str(a), str(b), _list(units), t, str(what))
+
+    def ablate(self, text: str, units) -> dict:
+        """The text's trace with `units` zeroed (C = h = 0) at every step."""
+        return evidence.ablate_text(self.model, str(text), _list(units))
+
+    def flip(self, a: str, b: str, t=None, what: str = "c", limit=None) -> dict:
+        """Patch the top 1, 2, ... units from a into b until b's tag at the differing word flips."""
+        return evidence.flip_text(self.model, str(a), str(b), t, str(what), limit)
+
+    def corpus(self, source: str, lines=None, layer: int = 0, unit: int = 0,
+               what: str = "c") -> dict:
+        """One unit over many sentences (evidence.corpus_sentences' sources), strongest first;
+        the corpus is kept for corpus_select (the same source, lines and what: not re-run)."""
+        key = (self.name, id(self.model), str(source), str(lines or ""), str(what))
+        if self._corpus is None or self._corpus[0] != key:
+            sentences = evidence.corpus_sentences(self.model, str(source), _list(lines))
+            self._corpus = (key, evidence.Corpus(self.model, sentences, str(what)))
+        return self._corpus[1].view(int(layer), int(unit))
+
+    def corpus_select(self, k: int, steps, top: int = 3) -> dict:
+        """The units on at `steps` of sentence k (corpus index) and off elsewhere, and the other
+        sentences where they are on (pysim.corpus.select), on the last corpus viewed."""
+        if self._corpus is None or self._corpus[1].model is not self.model:
+            raise ValueError("Show a corpus first: the selection is made in its sentences.")
+        return self._corpus[1].select(int(k), _list(steps), int(top))
 
     # ---- model files ------------------------------------------------------------------------
     def load_model(self, data, filename: str = "model.npz", vocab=None, names=None,
@@ -158,6 +194,14 @@ def _shown_text(model: Model, current: str) -> tuple[str, str]:
     special = re.compile(r"^(<.*>|\[.*\])$")  # <pad>, [CLS], ...: not a word to show
     readable = [w for w in vocab if w != model.config.unk and words(w)[0] == [w]]
     return "", next((w for w in readable if not special.match(w)), readable[0] if readable else "")
+
+
+def _list(obj):
+    """A JS array arriving through Pyodide (a JsProxy or converted list) -> a list (a string
+    stays a string; None stays None)."""
+    if hasattr(obj, "to_py"):
+        obj = obj.to_py()
+    return obj if obj is None or isinstance(obj, str) else list(obj)
 
 
 def _bytes(data) -> bytes:

@@ -26,6 +26,9 @@ def to_clamps(specs) -> list[Clamp]:
     """Clamps from plain dicts {gate, value, layer, unit, t0, t1} (the page sends these)."""
     clamps = []
     for spec in specs or []:
+        if not isinstance(spec, dict) and hasattr(spec, "gate"):  # a Clamp, or a pysim.patching.Patch
+            clamps.append(spec)
+            continue
         spec = dict(spec)
         unit = spec.get("unit")
         clamps.append(Clamp(gate=str(spec["gate"]), value=float(spec.get("value", 0.0)),
@@ -35,13 +38,11 @@ def to_clamps(specs) -> list[Clamp]:
     return clamps
 
 
-def trace_text(model: Model, text: str, clamps=None) -> dict:
-    """Trace `text` (whitespace tokens, cut at MAX_TOKENS) and return plain arrays.
-
-    With clamps, the trace is the clamped run, and base_c, base_h, base_probs hold the
-    unclamped run for comparison. Raises ValueError with a message meant for the user.
-    """
-    tokens, notices = words(text)  # control characters and invisible words out (pysim/text.py)
+def read_text(model: Model, text: str) -> tuple[list[str], object, list[str]]:
+    """(tokens, what the model reads, notices) for a text: whitespace tokens (control characters
+    and invisible words out, pysim/text.py), cut at MAX_TOKENS; a model that reads vectors gets
+    text.word_vectors. An empty text raises ValueError with a message meant for the user."""
+    tokens, notices = words(str(text))
     if not tokens:
         raise ValueError(" ".join(["Type at least one word: the text is empty.", *notices]))
     if len(tokens) > MAX_TOKENS:
@@ -52,6 +53,16 @@ def trace_text(model: Model, text: str, clamps=None) -> dict:
         inputs = word_vectors(tokens, model.config.input_size)
         notices.append("This model reads vectors, not words: each word is fed as a fixed "
                        "pseudo-random vector.")
+    return tokens, inputs, notices
+
+
+def trace_text(model: Model, text: str, clamps=None) -> dict:
+    """Trace `text` (whitespace tokens, cut at MAX_TOKENS) and return plain arrays.
+
+    With clamps, the trace is the clamped run, and base_c, base_h, base_probs hold the
+    unclamped run for comparison. Raises ValueError with a message meant for the user.
+    """
+    tokens, inputs, notices = read_text(model, text)
     clamps = to_clamps(clamps)
     tr = model.trace(inputs, clamps=clamps)
     out = {

@@ -102,6 +102,13 @@ DIAGRAM = {
 # drawn (beyond, they overlap); the same in the prerendered pictures and the BokehJS views
 LEGIBLE_STEPS = 60
 
+# the Contrast tab: its top units' lines (one Okabe-Ito colour each: as many units as colours),
+# the probability bar before patching, the corpus's word frames (every word / where the
+# selection's units are on), and how many of a corpus's sentences its word map shows
+CONTRAST = {"units": ["#0072B2", "#D55E00", "#009E73"], "before": "#999999", "frame": "#dddddd",
+            "match": "#000000", "corpus_rows": 20}
+
+
 def limits() -> dict:
     from pysim import io, live, train
     return {"max_chunk": live.MAX_CHUNK, "max_bytes": io.MAX_FILE_BYTES,
@@ -122,4 +129,5 @@ def constants() -> dict:
                 "light": {**THEMES["light"], "colours": dict(COLOURS), "ink": INK},
                 "dark": {**THEMES["dark"], "colours": dict(COLOURS_DARK),
                          "ink": THEMES["dark"]["ink"]}}, "diagram": DIAGRAM,
-            "legible_steps": LEGIBLE_STEPS, **limits(), "wire": wire()}
+            "legible_steps": LEGIBLE_STEPS, **limits(), "wire": wire(),
+            "contrast": dict(CONTRAST)}

@@ -9,8 +9,9 @@ import * as gradflow from "./gradflow.js";
 import * as modelfile from "./modelfile.js";
 import * as a11y from "./a11y.js";
 import * as wire from "./wire.js";
+import * as contrast from "./contrast.js";
 
 export const FEATURES = [urlstate, diagram, intervene];
 FEATURES.push(train, gradflow, modelfile);
-FEATURES.push(wire);
+FEATURES.push(wire, contrast);
 FEATURES.push(a11y); // last: names and tab order of every feature's widgets

@@ -5,6 +5,7 @@ import * as i18n from "../i18n.js";
 import { quiet } from "../util.js";
 import { normalise } from "./intervene.js";
 import * as wire from "./wire.js";
+import { isDefault as contrastDefault, setState as setContrast, state as contrast } from "./contrast.js";
 
 // key: URL parameter. read(ctl, w) -> string, or null for "the default" (left out of the URL).
 // restore(ctl, w, value, pending) applies a value; `stage` orders restoring: 0 model, 1 text and
@@ -64,6 +65,12 @@ const FIELDS = [
   { key: "wire", stage: 2, // the Wire tab's cell, when it is not the preset (wire.js, wiretext.js)
     read: () => wire.urlValue(),
     restore: (c, w, v) => wire.restoreUrl(v) },
+  // the Contrast tab (web/features/contrast.js): its texts, what is patched at which step, and
+  // the corpus view's source, quantity and unit ("layer:unit")
+  ...[["ca", "a"], ["cb", "b"], ["cwhat", "what"], ["ct", "t"], ["csrc", "source"],
+    ["cq", "quantity"], ["cunit", "unit"]].map(([key, name]) => ({ key, stage: 2,
+    read: () => (contrast[name] === null || contrastDefault(name) ? null : String(contrast[name])),
+    restore: (c, w, v) => setContrast(name, name === "t" ? Number(v) : v) })),
   { key: "embed", stage: 2,
     read: () => (document.body.classList.contains("embed") ? "" : null),
     restore: () => document.body.classList.add("embed") },
@@ -124,7 +131,7 @@ export function install({ ctl, views, m, tabs, showMessage }) {
 
   const params = new URLSearchParams(location.search);
   const restored = restore(params).finally(() => { restoring = false; write(); });
-  for (const ev of ["trace", "step", "unit", "wire"]) ctl.addEventListener(ev, write);
+  for (const ev of ["trace", "step", "unit", "wire", "contrast"]) ctl.addEventListener(ev, write);
   w.speed.property("value").change.connect(write);
   tabs.onChange(write);
   m("share").on_event("button_click", async () => {

@@ -2,8 +2,8 @@
 whose models carry the names its web/features/*.js module looks up."""
 from web.panels import diagram, intervene
 from web.panels import gradflow, modelfile, train
-from web.panels import wire
+from web.panels import contrast, wire
 
 PANELS = [diagram.panel, intervene.panel]
 PANELS += [train.panel, gradflow.panel, modelfile.panel]
-PANELS += [wire.panel]
+PANELS += [wire.panel, contrast.panel]
