@@ -23,6 +23,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import zlib
 import zipfile
 from pathlib import Path
 
@@ -169,6 +170,15 @@ def prerender(preset: str, text: str) -> dict:
     return api.trace_json(presets.load(preset), text)
 
 
+def python_size(out: Path) -> dict:
+    """What starting Python downloads (dist/pyodide/: Pyodide, numpy, pysim): its bytes, and about
+    what a host that compresses sends (gzip level 6). The page says it before a Save-Data visit
+    fetches Python (web/lazy.js)."""
+    files = [p for p in sorted((out / "pyodide").iterdir()) if p.is_file()]
+    data = [p.read_bytes() for p in files]
+    return {"bytes": sum(map(len, data)), "gzip": sum(len(zlib.compress(d, 6)) for d in data)}
+
+
 def script_json(obj) -> str:
     """JSON safe inside <script type="application/json">: no '</' can close the element."""
     return json.dumps(obj, separators=(",", ":")).replace("</", "<\\/")
@@ -188,7 +198,9 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str) -> None:
                         for n in presets.NAMES},
             "wheel": pysim_wheel, "article": list(presets.ARTICLE_SENTENCES),
             "bokeh": bokeh_files, "preview": preview_boot(), "constants": constants(),
-            "strings": strings()}
+            "strings": strings(), "python": python_size(out),
+            # the article's other sentences, traced now: read and stepped without Python
+            "prepared": {s: prerender(default, s) for s in presets.ARTICLE_SENTENCES if s != text}}
     html = (WEB / "index.html").read_text()
     # fetched at once, run by app.js after it has drawn the prerendered trace (boot["bokeh"])
     html = html.replace("{{MODULE_PRELOADS}}", "\n".join(

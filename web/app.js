@@ -10,12 +10,15 @@
 //   widgets.js     widgets and keyboard -> controller; set(): changes that raise no events
 //   tabs.js        the feature tabs: which is open, code run when one opens
 //   api.js         window.pysim
+//   start.js       when and where Python starts (at once, in view, on demand; shared by embeds)
+//   lazy.js        starting it when an embed is seen or used, or when the reader says so
 //   i18n.js        the page's words in the reader's language (web/strings.py): t(key)
 //   features/      the tabs' features (features/index.js), the preview and the plot overlays
 
 import { makeApi } from "./api.js";
 import { Controller } from "./controller.js";
 import { FEATURES } from "./features/index.js";
+import { install as installLazy } from "./lazy.js";
 import { drawPreview } from "./features/preview.js";
 import { setup as setupLanguage } from "./i18n.js";
 import { hideMessage, showError, showMessage, wireErrorBox } from "./status.js";
@@ -41,6 +44,7 @@ function loadScripts(files) {
 // then the prerendered trace is drawn as pictures, then BokehJS builds the views in their place
 const ctl = new Controller(JSON.parse(byId("pysim-boot").textContent)); // build.py write_page
 setupLanguage(ctl.boot.strings);
+installLazy(ctl);
 wireErrorBox();
 if (new URLSearchParams(location.search).has("embed")) document.body.classList.add("embed");
 const preview = drawPreview(byId("pysim-stage"), ctl.boot);
@@ -71,7 +75,8 @@ for (const p of [drawn, featured]) {
 window.pysim = makeApi(ctl, drawn, featured);
 
 // ---- offline: a service worker (sw.js) keeps this build for repeat visits and offline use ----
-// Registered once Python is ready, so that a first visit loads every file once (see sw.js).
+// Registered once Python is ready, so that a first visit loads every file once (see sw.js), and
+// a visit that never starts Python (Save-Data, an embed never seen) does not download it.
 function keepOffline() {
   if (!("serviceWorker" in navigator)) return; // not a secure context: the site just stays online
   const sw = navigator.serviceWorker;
@@ -79,7 +84,7 @@ function keepOffline() {
     sw.addEventListener("controllerchange", () =>
       showMessage("A new version of pysim has been installed: reload the page to use it."), { once: true });
   }
-  window.pysim.ready.then(() => sw.register(new URL("sw.js", import.meta.url)))
+  ctl.ready.then(() => featured).then(() => sw.register(new URL("sw.js", import.meta.url)))
     .catch(() => {}); // without it, only repeat visits from the cache and offline use are lost
 }
 keepOffline();

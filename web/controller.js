@@ -28,10 +28,12 @@ export class Controller extends EventTarget {
     this.queued = null;    // text typed before Python was ready
     this.isReady = false;
     this.status = new Status();
+    this.asker = null;     // "ask" mode (web/lazy.js): asks the reader before Python starts
     this.bridge = new Bridge({
       progress: (msg) => this.status.progress(msg),
       ready: (msg) => this.onReady(msg),
       fatal: (reason) => this.onFatal(reason),
+      need: (reason) => this.need(reason),
     });
     this.ready = this.bridge.ready.then(() => undefined);
   }
@@ -51,9 +53,27 @@ export class Controller extends EventTarget {
   emit(name) { this.dispatchEvent(new Event(name)); }
 
   // -- Python
+  /** Start Python if it has not started (web/start.js, web/lazy.js); resolves once it is ready. */
+  startPython() {
+    if (!this.bridge.started) {
+      this.status.loading();
+      this.bridge.start();
+    }
+    return this.ready;
+  }
+
+  /** Something needs Python (`reason`, bridge.js): start it, or in "ask" mode ask the reader. */
+  need(reason) {
+    if (this.bridge.started) return;
+    if (this.asker) this.asker(reason);
+    else this.startPython();
+  }
+
   onReady(msg) {
     this.isReady = true;
-    this.python = { boot: msg.boot, ms: msg.ms }; // boot: "fresh", or "snapshot" (worker.js)
+    // boot: "fresh", or "snapshot" (worker.js); shared: one Python for several embeds, `worker`
+    // naming it, `pages` the pages it served when this one joined
+    this.python = { boot: msg.boot, ms: msg.ms, shared: Boolean(msg.shared), worker: msg.worker, pages: msg.pages };
     this.status.ready(msg);
     if (msg.info && msg.info.name !== this.preset) this.bringBack(this.preset, msg.info);
     else if (msg.info) this.showModelInfo(msg.info);
@@ -157,12 +177,22 @@ export class Controller extends EventTarget {
     this.wanted = text; // the text asked for last (Retry traces it again after a crash)
     if (!this.isReady) {
       if (this.queued) this.queued.done.reject(Object.assign(new Error("superseded by newer text"), { superseded: true }));
+      this.queued = null;
+      const prepared = this.prepared(text);
+      if (prepared) { // computed when the site was built: no Python needed
+        this.show(prepared, text);
+        hideMessage();
+        return afterPaint();
+      }
       let done;
       const p = new Promise((resolve, reject) => { done = { resolve, reject }; });
       this.queued = { text, done };
-      showMessage(this.bridge.failed
-        ? "Python is not running: your text is queued and will be traced once Retry has started it again."
-        : "Python is still loading: your text is queued and will be traced as soon as it is ready.");
+      this.need("typing"); // "ask" mode: the reader is asked first, and no message is needed
+      if (this.bridge.failed || this.bridge.started) {
+        showMessage(this.bridge.failed
+          ? "Python is not running: your text is queued and will be traced once Retry has started it again."
+          : "Python is still loading: your text is queued and will be traced as soon as it is ready.");
+      }
       return p;
     }
     return this.bridge.call("trace", text, this.clamps).then(async (result) => {
@@ -179,6 +209,16 @@ export class Controller extends EventTarget {
       }
       throw err;
     });
+  }
+
+  /** The trace of `text` computed when the site was built (boot.prepared: the article's
+   *  sentences, with the page's default model), if there is one and nothing else (another
+   *  model, clamps) changes it; in the worker's format. */
+  prepared(text) {
+    const json = text === this.boot.text ? this.boot.trace : (this.boot.prepared || {})[text];
+    if (!json || this.preset !== this.boot.preset || this.clamps.length) return null;
+    const tr = traceFromJson(json);
+    return { ...tr, shape: [tr.L, tr.T, tr.H] };
   }
 
   /** Draw a worker's trace of `text` (the current model's). */
@@ -234,7 +274,7 @@ export class Controller extends EventTarget {
 
   async setPreset(name) {
     if (!this.boot.presets[name]) throw new Error(`unknown preset ${name}`);
-    await this.bridge.ready;
+    await this.bridge.need("model");
     const info = await this.bridge.call("set_preset", name).catch((err) => {
       const bytes = this.kept.get(name); // a model the page made, unknown to a restarted worker
       if (!bytes || err.fatal) throw err;

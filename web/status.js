@@ -1,6 +1,7 @@
 // The status line, the message line and the error box above the views (plain DOM from
 // index.html, text only: never HTML). The error box's Retry runs the action given with the error.
 
+import { t } from "./i18n.js";
 import { byId, quiet } from "./util.js";
 
 export class Status {
@@ -14,6 +15,13 @@ export class Status {
   loading() {
     this.el.className = "";
     this.text.textContent = "Loading Python (Pyodide + numpy) in the background. The trace shown was computed when the site was built.";
+  }
+
+  /** Python has not started (web/lazy.js): "view" (an embed, until seen or used) or "ask"
+   *  (Save-Data / a slow connection); `mb`: Python's download size. */
+  waiting(mode, mb) {
+    this.el.className = "";
+    this.text.textContent = t(mode === "ask" ? "lazy.saving" : "lazy.view", { mb });
   }
 
   progress({ loaded, total, file }) {

@@ -25,6 +25,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "gate.g": "candidate C\u0303_t",
         "gate.c": "memory cell C_t",
         "gate.h": "output h_t",
+        # ---- lazy (web/lazy.js, web/status.js: Python when it is needed)
+        "lazy.view": "Python (Pyodide + numpy) starts when you scroll here or touch the simulator. The trace shown was computed when the site was built.",
+        "lazy.ask": "{what} needs Python ({mb} MB to download). Load it?",
+        "lazy.load": "Load Python",
+        "lazy.saving": "Data saver: Python ({mb} MB) is not loaded. The article's examples can be read and stepped as they are; typing, training or loading a model asks first.",
+        "lazy.need.typing": "Typing your own text",
+        "lazy.need.model": "Switching the model",
+        "lazy.need.file": "Loading a model file",
+        "lazy.need.training": "Training",
+        "lazy.need.gradflow": "The gradient flow",
+        "lazy.need.export": "Exporting the model",
+        "lazy.need.other": "This",
     },
     "zh": {
         "lang.name": "中文",
@@ -34,6 +46,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "gate.g": "候选值 C\u0303_t",
         "gate.c": "记忆单元 C_t",
         "gate.h": "输出 h_t",
+        # ---- lazy (web/lazy.js, web/status.js: Python when it is needed)
+        "lazy.view": "滚动到这里或点按模拟器时才启动 Python（Pyodide + numpy）。现在显示的轨迹是建站时算好的。",
+        "lazy.ask": "{what}需要 Python（需下载 {mb} MB）。现在加载吗？",
+        "lazy.load": "加载 Python",
+        "lazy.saving": "省流量模式：尚未加载 Python（{mb} MB）。文章的例子可以直接阅读和逐步查看；输入文字、训练或加载模型前会先询问。",
+        "lazy.need.typing": "输入自己的句子",
+        "lazy.need.model": "切换模型",
+        "lazy.need.file": "加载模型文件",
+        "lazy.need.training": "训练",
+        "lazy.need.gradflow": "梯度流",
+        "lazy.need.export": "导出模型",
+        "lazy.need.other": "这一操作",
     },
 }
 
