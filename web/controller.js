@@ -28,7 +28,7 @@ export class Controller extends EventTarget {
     this.queued = null;    // text typed before Python was ready
     this.isReady = false;
     this.status = new Status();
-    this.asker = null;     // "ask" mode (web/lazy.js): asks the reader before Python starts
+    this.whenNeeded = null; // web/lazy.js: what need() does before Python starts (else: start it)
     this.bridge = new Bridge({
       progress: (msg) => this.status.progress(msg),
       ready: (msg) => this.onReady(msg),
@@ -62,10 +62,11 @@ export class Controller extends EventTarget {
     return this.ready;
   }
 
-  /** Something needs Python (`reason`, bridge.js): start it, or in "ask" mode ask the reader. */
+  /** Something needs Python (`reason`, bridge.js): start it, unless web/lazy.js says otherwise
+   *  (a lazy embed waits to be seen or used; a Save-Data visit asks the reader). */
   need(reason) {
     if (this.bridge.started) return;
-    if (this.asker) this.asker(reason);
+    if (this.whenNeeded) this.whenNeeded(reason);
     else this.startPython();
   }
 
@@ -187,7 +188,7 @@ export class Controller extends EventTarget {
       let done;
       const p = new Promise((resolve, reject) => { done = { resolve, reject }; });
       this.queued = { text, done };
-      this.need("typing"); // "ask" mode: the reader is asked first, and no message is needed
+      this.need("typing"); // not started yet: see need() (no message then: the status says why)
       if (this.bridge.failed || this.bridge.started) {
         showMessage(this.bridge.failed
           ? "Python is not running: your text is queued and will be traced once Retry has started it again."

@@ -2,7 +2,8 @@
 //   "now"   nothing to do here: start.js has started the worker already.
 //   "view"  (an embed) Python starts when the embed is first scrolled into view (an
 //           IntersectionObserver: inside an iframe it sees the parent page's viewport), or first
-//           touched, clicked, focused or typed in, or when something needs it (bridge.need).
+//           touched, clicked, focused or typed in. What needs Python before that (the link's own
+//           text or model, a pysim.* action) waits for it.
 //   "ask"   (Save-Data or a slow connection) the prerendered examples are read and stepped with
 //           no Python; when the reader asks for something that needs it (typing, training,
 //           loading a file, switching model, ...), a prompt says so with Python's size (build.py
@@ -24,8 +25,11 @@ export function install(ctl) {
   if (ctl.bridge.started) return;
   const size = ctl.boot.python || { bytes: 0, gzip: 0 };
   ctl.status.waiting(launch.mode, mb(size.gzip || size.bytes));
-  if (launch.mode === "view") watch(() => ctl.startPython());
-  if (launch.mode === "ask") ctl.asker = (reason) => ask(ctl, reason, mb(size.gzip || size.bytes));
+  if (launch.mode === "view") {
+    ctl.whenNeeded = () => {}; // what needs Python (the link's text or model) waits to be seen
+    watch(() => ctl.startPython());
+  }
+  if (launch.mode === "ask") ctl.whenNeeded = (reason) => ask(ctl, reason, mb(size.gzip || size.bytes));
 }
 
 /** Call start() once: when the page is first in view or first used. */
