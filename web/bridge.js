@@ -22,6 +22,7 @@ export class Bridge {
     this.pending = new Map();
     this.nextId = 1;
     this.started = false;
+    this.restarts = 0;
     this.waiting = []; // requests made before the worker exists: sent once it does
     this.newReady();
     const early = takeWorker(); // the worker start.js started while parsing, if it did
@@ -39,7 +40,7 @@ export class Bridge {
     if (this.started) return this.ready;
     this.started = true;
     this.failed = null;
-    const w = early || makeWorker();
+    const w = early || makeWorker(this.restarts);
     this.kind = w.kind;
     this.worker = w.worker;
     this.port = w.port;
@@ -114,6 +115,7 @@ export class Bridge {
   }
 
   restart() {
+    this.restarts += 1;
     if (this.started) this.stop();
     this.started = false;
     this.newReady();

@@ -36,11 +36,13 @@ export const launch = {
                                 effectiveType: navigator.connection.effectiveType || "" } : null,
 };
 
-/** A new Python worker: {kind: "worker" | "shared", port (postMessage/onmessage), worker}. */
-export function makeWorker() {
+/** A new Python worker: {kind: "worker" | "shared", port (postMessage/onmessage), worker}.
+ *  `restarts`: how many times this page has restarted Python; the embeds that restart a shared
+ *  Python that failed meet in a new one of that name (the failed one may not have closed yet). */
+export function makeWorker(restarts = 0) {
   const url = new URL("worker.js", import.meta.url);
   if (launch.shared) {
-    const worker = new SharedWorker(url, { type: "module", name: "pysim" });
+    const worker = new SharedWorker(url, { type: "module", name: restarts ? `pysim-${restarts}` : "pysim" });
     return { kind: "shared", worker, port: worker.port };
   }
   const worker = new Worker(url, { type: "module" });

@@ -13,7 +13,8 @@
 // Messages out: {type: "progress", loaded, total, file} while loading (to every page),
 //               {type: "ready", ms, info, boot, phases, shared, worker, pages} once per page,
 //               {type: "fatal", error} if booting fails (to every page; a shared worker then
-//               closes, so that the next page starts a new one),
+//               closes once every page has closed its port; a restarted page asks for a new
+//               shared worker by another name, web/start.js),
 //               {id, ok: true, result} | {id, ok: false, error, user} per request.
 // With "?floor" in its URL it only boots Pyodide + numpy (the benchmark floor) and says ready.
 //
@@ -45,6 +46,7 @@ const booting = boot();
 const sessions = new Map(); // port -> its pysim.api.Session (a PyProxy)
 let booted = null; // {pyodide, session, boot} once Python is up
 let firstTaken = false;
+let failed = false; // the boot failed: once every page has gone, a shared worker closes
 
 function sessionOf(port) {
   if (!sessions.has(port) && booted.session) {
@@ -77,7 +79,7 @@ booting.then(({ pyodide, session, boot: how, afterReady }) => {
   const msg = String(err && err.message ? err.message : err).trim();
   const lines = msg.split("\n").filter((l) => /^\w+(\.\w+)*(Error|Exception): /.test(l));
   fatal(lines.length ? lines[lines.length - 1] : msg);
-  if (SHARED) setTimeout(() => self.close(), 0); // the next page to connect starts a new one
+  failed = true;
 });
 
 function closePage(port) {
@@ -85,11 +87,13 @@ function closePage(port) {
   const session = sessions.get(port);
   sessions.delete(port);
   if (session && session !== booted.session) session.destroy();
+  if (SHARED && failed && !ports.size) self.close();
 }
 
 // ---- requests ----------------------------------------------------------------------------
 async function answer(port, data) {
   const { id, cmd } = data;
+  if (cmd === "close") return closePage(port);
   let pyodide;
   try {
     ({ pyodide } = await booting);
@@ -97,7 +101,6 @@ async function answer(port, data) {
     port.postMessage({ id, ok: false, error: "Python did not start: " + String(err.message || err), user: false });
     return;
   }
-  if (cmd === "close") return closePage(port);
   try {
     if (cmd === "memory") { // the soak test: wasm heap bytes and live Python objects
       const objects = pyodide.runPython("import gc; gc.collect(); len(gc.get_objects())");
