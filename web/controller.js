@@ -6,7 +6,7 @@
 
 import { Bridge } from "./bridge.js";
 import { hideError, hideMessage, showError, showMessage, Status } from "./status.js";
-import { traceFromJson, traceFromWorker, traceToJson } from "./trace.js";
+import { preparedTrace, traceFromJson, traceFromWorker, traceToJson } from "./trace.js";
 import { afterPaint } from "./util.js";
 import { set } from "./widgets.js";
 
@@ -28,12 +28,11 @@ export class Controller extends EventTarget {
     this.queued = null;    // text typed before Python was ready
     this.isReady = false;
     this.status = new Status();
-    this.whenNeeded = null; // web/lazy.js: what need() does before Python starts (else: start it)
-    this.bridge = new Bridge({
+    this.bridge = new Bridge({ // need: something needs Python before it started (web/lazy.js)
       progress: (msg) => this.status.progress(msg),
       ready: (msg) => this.onReady(msg),
       fatal: (reason) => this.onFatal(reason),
-      need: (reason) => this.need(reason),
+      need: () => this.startPython(),
     });
     this.ready = this.bridge.ready.then(() => undefined);
   }
@@ -54,27 +53,11 @@ export class Controller extends EventTarget {
 
   // -- Python
   /** Start Python if it has not started (web/start.js, web/lazy.js); resolves once it is ready. */
-  startPython() {
-    if (!this.bridge.started) {
-      this.status.loading();
-      this.bridge.start();
-    }
-    return this.ready;
-  }
-
-  /** Something needs Python (`reason`, bridge.js): start it, unless web/lazy.js says otherwise
-   *  (a lazy embed waits to be seen or used; a Save-Data visit asks the reader). */
-  need(reason) {
-    if (this.bridge.started) return;
-    if (this.whenNeeded) this.whenNeeded(reason);
-    else this.startPython();
-  }
+  startPython() { if (!this.bridge.started) { this.status.loading(); this.bridge.start(); } return this.ready; }
 
   onReady(msg) {
     this.isReady = true;
-    // boot: "fresh", or "snapshot" (worker.js); shared: one Python for several embeds, `worker`
-    // naming it, `pages` the pages it served when this one joined
-    this.python = { boot: msg.boot, ms: msg.ms, shared: Boolean(msg.shared), worker: msg.worker, pages: msg.pages };
+    this.python = { boot: msg.boot, ms: msg.ms, shared: Boolean(msg.shared), worker: msg.worker, pages: msg.pages }; // api.js
     this.status.ready(msg);
     if (msg.info && msg.info.name !== this.preset) this.bringBack(this.preset, msg.info);
     else if (msg.info) this.showModelInfo(msg.info);
@@ -179,21 +162,13 @@ export class Controller extends EventTarget {
     if (!this.isReady) {
       if (this.queued) this.queued.done.reject(Object.assign(new Error("superseded by newer text"), { superseded: true }));
       this.queued = null;
-      const prepared = this.prepared(text);
-      if (prepared) { // computed when the site was built: no Python needed
-        this.show(prepared, text);
-        hideMessage();
-        return afterPaint();
-      }
-      let done;
-      const p = new Promise((resolve, reject) => { done = { resolve, reject }; });
-      this.queued = { text, done };
-      this.need("typing"); // not started yet: see need() (no message then: the status says why)
-      if (this.bridge.failed || this.bridge.started) {
-        showMessage(this.bridge.failed
-          ? "Python is not running: your text is queued and will be traced once Retry has started it again."
-          : "Python is still loading: your text is queued and will be traced as soon as it is ready.");
-      }
+      const prepared = this.preset === this.boot.preset && !this.clamps.length && preparedTrace(this.boot, text); // no Python needed
+      if (prepared) { this.show(prepared, text); hideMessage(); return afterPaint(); }
+      const p = new Promise((resolve, reject) => { this.queued = { text, done: { resolve, reject } }; });
+      this.bridge.need("typing"); // not started: no message (the status line or lazy.js says why)
+      if (this.bridge.started) showMessage(this.bridge.failed
+        ? "Python is not running: your text is queued and will be traced once Retry has started it again."
+        : "Python is still loading: your text is queued and will be traced as soon as it is ready.");
       return p;
     }
     return this.bridge.call("trace", text, this.clamps).then(async (result) => {
@@ -210,16 +185,6 @@ export class Controller extends EventTarget {
       }
       throw err;
     });
-  }
-
-  /** The trace of `text` computed when the site was built (boot.prepared: the article's
-   *  sentences, with the page's default model), if there is one and nothing else (another
-   *  model, clamps) changes it; in the worker's format. */
-  prepared(text) {
-    const json = text === this.boot.text ? this.boot.trace : (this.boot.prepared || {})[text];
-    if (!json || this.preset !== this.boot.preset || this.clamps.length) return null;
-    const tr = traceFromJson(json);
-    return { ...tr, shape: [tr.L, tr.T, tr.H] };
   }
 
   /** Draw a worker's trace of `text` (the current model's). */

@@ -26,10 +26,10 @@ export function install(ctl) {
   const size = ctl.boot.python || { bytes: 0, gzip: 0 };
   ctl.status.waiting(launch.mode, mb(size.gzip || size.bytes));
   if (launch.mode === "view") {
-    ctl.whenNeeded = () => {}; // what needs Python (the link's text or model) waits to be seen
+    ctl.bridge.handlers.need = () => {}; // what needs Python (the link's text or model) waits
     watch(() => ctl.startPython());
   }
-  if (launch.mode === "ask") ctl.whenNeeded = (reason) => ask(ctl, reason, mb(size.gzip || size.bytes));
+  if (launch.mode === "ask") ctl.bridge.handlers.need = (reason) => ask(ctl, reason, mb(size.gzip || size.bytes));
 }
 
 /** Call start() once: when the page is first in view or first used. */
