@@ -1,7 +1,7 @@
 """Several embeds on one page: one shared Python against one each (issue 13's targets: the last of
 three embeds ready <= 1.3 x one embed alone, total memory <= 1.5 x one).
 
-    python benchmarks/embeds.py [--runs 3]      # ~1.5 min a run on 2 free cores
+    python benchmarks/three_embeds.py [--runs 3]      # ~1.5 min a run on 2 free cores
 
 Builds and serves the site like run.py. Each run and mode in a new browser (a fresh profile:
 nothing cached, no memory snapshot), the modes interleaved (their order turns every run):
