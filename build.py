@@ -32,6 +32,7 @@ WEB = ROOT / "web"
 sys.path.insert(0, str(ROOT))
 
 import build_wheel  # noqa: E402
+import precompress  # noqa: E402
 from build_wheel import BuildError, run, sha256  # noqa: E402,F401  (tests use build.BuildError)
 
 PYODIDE_VERSION = "0.27.7"
@@ -64,8 +65,10 @@ WEB_DIRS = ["features", "worker"]  # the features' modules (app.js), the worker'
 # the modules app.js imports (directly or not): index.html asks for them all at once
 # (modulepreload) rather than level by level while Pyodide's and BokehJS's downloads hold the
 # connections
+# (embed.js is not one: the parent page of an embed runs it, web/embed.js)
 PAGE_MODULES = [p.relative_to(WEB).as_posix() for p in sorted(WEB.glob("*.js"))
-                if p.name not in ("app.js", "start.js", "worker.js", "floor.js", "sw.js")] + [
+                if p.name not in ("app.js", "start.js", "worker.js", "floor.js", "sw.js",
+                                  "embed.js")] + [
     f"features/{p.name}" for p in sorted((WEB / "features").glob("*.js"))]
 BOKEH_FILES = ["bokeh.min.js", "bokeh-widgets.min.js"]
 MIME = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
@@ -184,23 +187,26 @@ def script_json(obj) -> str:
     return json.dumps(obj, separators=(",", ":")).replace("</", "<\\/")
 
 
-def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str) -> None:
+def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str,
+               embeds: list[dict] | None = None) -> None:
     from pysim import presets
+    from web import embeds as embeds_mod
     from web.constants import constants
     from web.page import page_item, preview_boot
     from web.strings import strings
     default = presets.NAMES[0]
     text = presets.default_text(default)
     item = page_item(presets.NAMES, default, text, presets.ARTICLE_SENTENCES)
+    # the prepared embeds' traces (web/embeds.py): dist/traces/, fetched by a page that opens on one
+    embeds = embeds_mod.load_config() if embeds is None else embeds
+    prepared = embeds_mod.write_traces(out, embeds, default, skip={(default, text)})
     boot = {"preset": default, "text": text, "trace": prerender(default, text),
             "presets": {n: {"text": presets.default_text(n),
                             "description": presets.load(n).meta.get("description", "")}
                         for n in presets.NAMES},
             "wheel": pysim_wheel, "article": list(presets.ARTICLE_SENTENCES),
             "bokeh": bokeh_files, "preview": preview_boot(), "constants": constants(),
-            "strings": strings(), "python": python_size(out),
-            # the article's other sentences, traced now: read and stepped without Python
-            "prepared": {s: prerender(default, s) for s in presets.ARTICLE_SENTENCES if s != text}}
+            "strings": strings(), "prepared": prepared, "python": python_size(out), "views": embeds_mod.views_boot()}
     html = (WEB / "index.html").read_text()
     # fetched at once, run by app.js after it has drawn the prerendered trace (boot["bokeh"])
     html = html.replace("{{MODULE_PRELOADS}}", "\n".join(
@@ -209,7 +215,8 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str) -> None:
         f'<link rel="preload" href="{f}" as="script">' for f in bokeh_files))
     html = html.replace("{{BOKEH_DOC}}", script_json(item)).replace("{{BOOT}}", script_json(boot))
     (out / "index.html").write_text(html)
-    log(f"index.html (Bokeh document + prerendered trace of {text!r}, preset {default})")
+    log(f"index.html (Bokeh document + prerendered trace of {text!r}, preset {default}); "
+        f"{sum(map(len, prepared.values()))} prepared embeds' traces in traces/")
 
 
 def copy_web(out: Path) -> None:
@@ -224,7 +231,7 @@ def write_manifest(out: Path) -> dict:
     """Sizes and hashes of everything in dist/ (the page shows load progress in bytes from it)."""
     files = {}
     for path in sorted(out.rglob("*")):
-        if path.is_file() and path.name != "manifest.json":
+        if path.is_file() and path.name != "manifest.json" and not precompress.is_copy(path):
             files[path.relative_to(out).as_posix()] = {"bytes": path.stat().st_size,
                                                        "sha256": sha256(path)}
     manifest = {"pyodide": PYODIDE_VERSION, "files": files,
@@ -236,13 +243,42 @@ def write_manifest(out: Path) -> dict:
 
 # ---- serving --------------------------------------------------------------------------------
 class Handler(http.server.SimpleHTTPRequestHandler):
+    """dist/ as a host that serves the precompressed copies should: a file's `.br` (or `.gz`)
+    when the request accepts that encoding, with Content-Encoding, Vary: Accept-Encoding and the
+    file's own Content-Type."""
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME}
     csp: str | None = None
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        accepted = {e.split(";")[0].strip() for e in self.headers.get("Accept-Encoding", "").split(",")}
+        self.encoding = None
+        if path.is_file():
+            for enc, suffix in precompress.ENCODINGS.items():
+                copy = path.with_name(path.name + suffix)
+                if enc in accepted and copy.is_file():
+                    return self._send_copy(path, copy, enc)
+        return super().send_head()
+
+    def _send_copy(self, path: Path, copy: Path, enc: str):
+        f = open(copy, "rb")
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", enc)
+        self.send_header("Content-Length", str(copy.stat().st_size))
+        self.encoding = enc
+        self.end_headers()
+        return f
 
     def end_headers(self):
         if self.csp:
             self.send_header("Content-Security-Policy", self.csp)
         self.send_header("Cache-Control", "no-cache")
+        path = self.path.split("?")[0]
+        if path.endswith("/") or Path(path).suffix in precompress.COMPRESSIBLE:
+            self.send_header("Vary", "Accept-Encoding")
         super().end_headers()
 
     def log_message(self, *args):  # quiet
@@ -256,7 +292,8 @@ def serve(out: Path, port: int = 8000, csp: str | None = None):
 
 
 # ---- the recipe -----------------------------------------------------------------------------
-def main(out: Path = ROOT / "dist", cache: Path = ROOT / ".cache" / "downloads") -> dict:
+def main(out: Path = ROOT / "dist", cache: Path = ROOT / ".cache" / "downloads",
+         embeds: list[dict] | None = None) -> dict:
     t0 = time.perf_counter()
     build_wheel.check_python()
     out, cache = Path(out), Path(cache)
@@ -266,22 +303,52 @@ def main(out: Path = ROOT / "dist", cache: Path = ROOT / ".cache" / "downloads")
     lock = copy_pyodide(cache, out)
     wheel = build_pysim_wheel(out, lock)
     bokeh_files = copy_bokehjs(out)
-    write_page(out, bokeh_files, wheel)
+    write_page(out, bokeh_files, wheel, embeds)
     copy_web(out)
     manifest = write_manifest(out)
     from web.offline import write_service_worker  # after the manifest: its hash is the build id
     log(f"sw.js (service worker of build {write_service_worker(out)})")
+    packed = precompress.precompress(out, cache / "compressed")
+    br = sum(r["br"] or r["bytes"] for r in packed.values())
+    gz = sum(r["gz"] or r["bytes"] for r in packed.values())
+    raw = sum(r["bytes"] for r in packed.values())
+    log(f".br/.gz copies of {len(packed)} files: {raw / 1e6:.1f} MB -> {br / 1e6:.1f} MB brotli, "
+        f"{gz / 1e6:.1f} MB gzip")
     log(f"done in {time.perf_counter() - t0:.1f} s: {out}")
     return manifest
 
 
 def cli(argv=None):
     ap = argparse.ArgumentParser(description="Build pysim's static site (and serve it).")
-    ap.add_argument("command", nargs="?", choices=["build", "serve"], default="build")
+    ap.add_argument("command", nargs="?", choices=["build", "serve", "embed"], default="build")
+    ap.add_argument("text", nargs="?", help="embed: the sentence the embed shows")
     ap.add_argument("--out", default=str(ROOT / "dist"))
     ap.add_argument("--cache", default=str(ROOT / ".cache" / "downloads"))
     ap.add_argument("--port", type=int, default=8000)
+    embed = ap.add_argument_group("embed (web/embeds.py): add a prepared embed to embeds.json, "
+                                  "print its snippet, rebuild")
+    for key in ("preset", "views"):
+        embed.add_argument(f"--{key}")
+    for key in ("t", "unit", "layer"):
+        embed.add_argument(f"--{key}", type=int)
+    embed.add_argument("--base", default="https://YOUR-HOST/pysim/",
+                       help="where the site is hosted (the snippet's addresses)")
+    embed.add_argument("--no-build", action="store_true")
     args = ap.parse_args(argv)
+    if args.command == "embed":
+        from web import embeds
+        entry = {k: getattr(args, k) for k in embeds.FIELDS if getattr(args, k) is not None}
+        try:
+            entry = embeds.normalise(entry)
+            embeds.add_to_config(entry)
+        except ValueError as e:
+            print(f"embed refused: {e}", file=sys.stderr)
+            return 1
+        print(embeds.snippet(entry, args.base))
+        if args.no_build:
+            return 0
+    elif args.text is not None:
+        ap.error("a text is only for the embed command")
     try:
         main(Path(args.out), Path(args.cache))
     except BuildError as e:

@@ -82,7 +82,8 @@ def test_every_module_the_page_and_the_worker_import_is_shipped_and_precached(si
     # and nothing under web/ is left out of the graph (a module nobody imports is dead)
     shipped = {p.relative_to(out).as_posix() for p in out.rglob("*.js")
                if not p.relative_to(out).as_posix().startswith(("pyodide/", "bokeh/"))}
-    assert shipped - {"sw.js"} <= seen, shipped - seen
+    # (embed.js is the parent page's, not the site's: web/embed.js)
+    assert shipped - {"sw.js", "embed.js"} <= seen, shipped - seen
 
 
 def test_web_modules_are_short():
@@ -224,3 +225,139 @@ def test_a_tampered_wheel_inside_the_carrier_is_refused(site, tmp_path, monkeypa
     monkeypatch.setitem(build.PINNED, build.WHEELS_CARRIER_FILE, sha(carrier))
     with pytest.raises(build.BuildError, match="sha256 mismatch for numpy"):
         build.main(out=tmp_path / "dist", cache=cache)
+
+
+# ---- precompressed copies (precompress.py) ---------------------------------------------------
+def test_precompressed_copies_are_their_sources_once_decompressed(site):
+    import brotli
+    import gzip
+    import precompress
+    out, manifest = site
+    copies = sorted(p for p in out.rglob("*") if p.suffix in (".br", ".gz"))
+    for name in ["pyodide/pyodide.asm.wasm", "pyodide/pyodide.asm.js", "index.html",
+                 "bokeh/bokeh-3.10.2.min.js".replace("3.10.2", __import__("bokeh").__version__)]:
+        for suffix in (".br", ".gz"):
+            assert (out / (name + suffix)).is_file(), name + suffix
+    assert len(copies) > 20
+    for copy in copies:
+        source = copy.with_suffix("")
+        data = copy.read_bytes()
+        plain = brotli.decompress(data) if copy.suffix == ".br" else gzip.decompress(data)
+        assert plain == source.read_bytes(), copy
+        assert len(data) < precompress.KEEP_RATIO * len(plain), copy
+        if copy.suffix == ".gz":
+            assert data[4:8] == b"\0\0\0\0"  # no time stamp: the same bytes on every build
+        rel = copy.relative_to(out).as_posix()
+        assert rel not in manifest["files"]  # an encoding of a file, not a file of the site
+    # already compressed (the wheels, the stdlib zip): no copy worth keeping
+    assert not (out / "pyodide" / build.NUMPY_WHEEL).with_suffix(".whl.br").exists()
+    wasm = (out / "pyodide" / "pyodide.asm.wasm").read_bytes()
+    assert precompress._gzip(wasm[:100000]) == precompress._gzip(wasm[:100000])
+    assert precompress._brotli(wasm[:100000]) == precompress._brotli(wasm[:100000])
+
+
+def fetch(url, encoding=None):
+    import urllib.request
+    req = urllib.request.Request(url, headers={"Accept-Encoding": encoding} if encoding else {})
+    with urllib.request.urlopen(req) as resp:
+        return resp.headers, resp.read()
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    import threading
+    srv = build.serve(site[0], port=0)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}/"
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.mark.parametrize("path, file, ctype", [
+    ("pyodide/pyodide.asm.wasm", "pyodide/pyodide.asm.wasm", "application/wasm"),
+    ("", "index.html", "text/html"),
+    ("app.js?v=1", "app.js", "text/javascript"),
+])
+def test_serve_answers_with_the_precompressed_copy_the_client_accepts(site, served, path, file, ctype):
+    out = site[0]
+    for accept, enc, suffix in [("gzip, deflate, br", "br", ".br"), ("gzip", "gzip", ".gz"),
+                                (None, None, "")]:
+        copy = out / (file + suffix)
+        if suffix and not copy.exists():
+            continue
+        headers, body = fetch(served + path, accept)
+        assert headers.get("Content-Encoding") == enc
+        assert headers["Content-Type"].startswith(ctype)
+        assert headers["Vary"] == "Accept-Encoding"
+        assert body == copy.read_bytes()
+        assert int(headers["Content-Length"]) == len(body)
+    headers, body = fetch(served + "pyodide/" + build.NUMPY_WHEEL, "br")  # no copy: as it is
+    assert headers.get("Content-Encoding") is None and body[:2] == b"PK"
+
+
+# ---- prepared embeds (web/embeds.py) ---------------------------------------------------------
+def boot_of(out):
+    html = (out / "index.html").read_text()
+    start = html.index('id="pysim-boot">') + len('id="pysim-boot">')
+    return json.loads(html[start:html.index("</script>", start)])
+
+
+def test_prepared_embeds_are_native_pysim_and_precached(site):
+    """The article's two sentences are prepared by default: the first in the boot data, the
+    second in traces/ (exactly native pysim's trace, every bit), listed in the manifest so that
+    the service worker keeps it."""
+    from pysim import api, presets
+    out, manifest = site
+    boot = boot_of(out)
+    first, second = presets.ARTICLE_SENTENCES
+    assert boot["text"] == first and first not in boot["prepared"].get("beijing", {})
+    path = boot["prepared"]["beijing"][second]
+    assert path.startswith("traces/") and path in manifest["files"]
+    assert json.loads((out / path).read_text()) == api.trace_json(presets.load("beijing"), second)
+
+
+def test_the_embed_command_prints_the_snippet_and_prepares_the_trace(tmp_path, monkeypatch, capsys):
+    from pysim import api, presets
+    from web import embeds
+    monkeypatch.setattr(embeds, "CONFIG", tmp_path / "embeds.json")
+    text = "leave Shanghai for Chengdu today"
+    assert build.cli(["embed", text, "--preset", "untrained", "--views", "c,h", "--t", "2",
+                      "--no-build"]) == 0
+    snippet = capsys.readouterr().out
+    assert ('src="https://YOUR-HOST/pysim/?embed&amp;text=leave%20Shanghai%20for%20Chengdu%20today'
+            '&amp;preset=untrained&amp;t=2&amp;views=c,h"') in snippet
+    assert '<script src="https://YOUR-HOST/pysim/embed.js" async></script>' in snippet
+    config = embeds.load_config()
+    assert config[-1] == {"text": text, "preset": "untrained", "t": 2, "views": "c,h"}
+    assert len(config) == 3  # the article's two sentences, then this one
+    assert build.cli(["embed", text, "--preset", "untrained", "--views", "c,h", "--t", "2",
+                      "--no-build"]) == 0
+    assert len(embeds.load_config()) == 3  # not twice
+    prepared = embeds.write_traces(tmp_path, config, "beijing")
+    got = json.loads((tmp_path / prepared["untrained"][text]).read_text())
+    assert got == api.trace_json(presets.load("untrained"), text)
+    for bad, why in ([["--views", "c,bogus"], "unknown view 'bogus'"],
+                     [["--preset", "nope"], "unknown preset 'nope'"], [["--t", "-1"], "0 or more"]):
+        assert build.cli(["embed", text, *bad, "--no-build"]) == 1
+        assert why in capsys.readouterr().err
+    assert len(embeds.load_config()) == 3
+
+
+def test_views_vocabulary():
+    from web import embeds
+    assert embeds.parse_views("c,h") == ["c", "h"]
+    assert embeds.parse_views("gates, c,f") == ["f", "i", "o", "c"]
+    assert embeds.parse_views("all") == list(embeds.VIEWS)
+    with pytest.raises(ValueError, match="unknown view 'x'"):
+        embeds.parse_views("c,x")
+    with pytest.raises(ValueError, match="names no view"):
+        embeds.parse_views(",")
+    # every part named is a model of the page's layout (web/page.py, web/panels/)
+    from bokeh.models import Model
+    from web.page import build_layout, build_panels
+    from pysim import presets
+    layout = build_layout(presets.NAMES, "beijing", "a", presets.ARTICLE_SENTENCES)
+    names = {m.name for m in layout.select({"type": Model})} | {
+        m.name for m in build_panels().select({"type": Model})}
+    parts = {n for v in embeds.VIEWS.values() for n in v} | set(embeds.CONTAINERS)
+    assert parts <= names, parts - names

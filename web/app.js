@@ -13,6 +13,9 @@
 //   start.js       when and where Python starts (at once, in view, on demand; shared by embeds)
 //   lazy.js        starting it when an embed is seen or used, or when the reader says so
 //   i18n.js        the page's words in the reader's language (web/strings.py): t(key)
+//   opening.js     what the page opens on (the URL's text, model, step...; a prepared trace)
+//   viewset.js     &views=: the parts an embed shows
+//   height.js      an embed's height, told to its parent page (which runs embed.js)
 //   features/      the tabs' features (features/index.js), the preview and the plot overlays
 
 import { makeApi } from "./api.js";
@@ -20,11 +23,14 @@ import { Controller } from "./controller.js";
 import { FEATURES } from "./features/index.js";
 import { install as installLazy } from "./lazy.js";
 import { drawPreview } from "./features/preview.js";
+import { tellHeight } from "./height.js";
 import { setup as setupLanguage } from "./i18n.js";
+import { opening } from "./opening.js";
 import { hideMessage, showError, showMessage, wireErrorBox } from "./status.js";
 import { Tabs } from "./tabs.js";
 import { at, traceToJson } from "./trace.js";
 import { afterPaint, byId } from "./util.js";
+import { applyViews, chooseViews } from "./viewset.js";
 import { model, Views } from "./views.js";
 import { wire } from "./widgets.js";
 
@@ -40,18 +46,32 @@ function loadScripts(files) {
 }
 
 // ---- start ----------------------------------------------------------------------------------
-// a module script runs once the page is parsed: the worker starts first (in the Controller),
-// then the prerendered trace is drawn as pictures, then BokehJS builds the views in their place
-const ctl = new Controller(JSON.parse(byId("pysim-boot").textContent)); // build.py write_page
-setupLanguage(ctl.boot.strings);
+// a module script runs once the page is parsed: the worker starts first (start.js, then the
+// Controller), then what the URL opens on is drawn as pictures (its trace, prerendered by
+// build.py, or its words while Python computes it), then BokehJS builds the views in their place
+const boot = JSON.parse(byId("pysim-boot").textContent); // build.py write_page
+setupLanguage(boot.strings);
+const params = new URLSearchParams(location.search);
+const { chosen, unknown } = chooseViews(boot.views);
+if (params.has("embed")) document.body.classList.add("embed");
+if (chosen) document.body.classList.add("views");
+const open = opening(boot);
+const ctl = new Controller(boot, open);
 installLazy(ctl);
 wireErrorBox();
-if (new URLSearchParams(location.search).has("embed")) document.body.classList.add("embed");
-const preview = drawPreview(byId("pysim-stage"), ctl.boot);
+if (unknown.length) showMessage(`The link's views: ${unknown.join(", ")} unknown, left out.`);
+const stage = byId("pysim-stage");
 const items = JSON.parse(byId("pysim-doc").textContent); // {main, panels}: web/page.py
+applyViews(items, boot.views, chosen);
+let preview = null;
 const drawn = (async () => {
+  // a prepared embed's trace is one small file (traces/): its pictures wait for it
+  if (open.fetched) open.trace = await open.fetched;
+  preview = drawPreview(stage, ctl.boot, open, chosen);
+  if (chosen) stage.style.minHeight = `${preview.offsetHeight}px`; // the pictures hold the place
+  tellHeight();
   await afterPaint();
-  performance.mark("pysim:preview"); // the prerendered trace is on screen
+  performance.mark("pysim:preview"); // what the page opens on is on screen, as pictures
   await loadScripts(ctl.boot.bokeh);
   await window.Bokeh.embed.embed_item(items.main, "pysim-root");
   const views = new Views(ctl.boot.constants);
@@ -59,6 +79,7 @@ const drawn = (async () => {
   wire(ctl, views);
   await afterPaint();
   preview.remove();
+  stage.style.minHeight = "";
   performance.mark("pysim:drawn"); // the interactive views (BokehJS) are on screen
   return views;
 })();

@@ -5,29 +5,25 @@
 // "unit" (unit or layer changed), "restart" (Python is started again after a crash).
 
 import { Bridge } from "./bridge.js";
+import { isPrepared, openWith, showPrepared, startOn } from "./opening.js";
 import { hideError, hideMessage, showError, showMessage, Status } from "./status.js";
-import { preparedTrace, traceFromJson, traceFromWorker, traceToJson } from "./trace.js";
+import { traceFromJson, traceFromWorker, traceToJson } from "./trace.js";
 import { afterPaint } from "./util.js";
 import { set } from "./widgets.js";
 
 export class Controller extends EventTarget {
-  constructor(boot) {
-    super();
-    this.boot = boot;
+  /** `open`: what the page opens on (opening.js: its trace, or its words pending for Python). */
+  constructor(boot, open = { preset: boot.preset, text: boot.text, trace: boot.trace }) {
+    super(); this.boot = boot;
     this.builtin = new Set(Object.keys(boot.presets)); // the presets every new worker has
     this.kept = new Map(); // name -> .npz bytes of the models the page made (files, training)
     this.clamps = [];      // interventions: [{gate, value, layer, unit, t0, t1}], sent with every trace
-    this.trace = traceFromJson(boot.trace);
-    this.text = boot.text;
-    this.preset = boot.preset;
-    this.t = this.trace.T - 1;
-    this.layer = 0;
-    this.unit = 0;
-    this.timer = null;
+    startOn(this, open); // trace, text, preset, t, unit, layer: what the page opens on
+    this.timer = null;     // playing
     this.seq = 0;          // the latest text request; older answers are dropped
     this.queued = null;    // text typed before Python was ready
-    this.isReady = false;
-    this.status = new Status();
+    this.isReady = false;  // Python is ready
+    this.status = new Status({ pending: Boolean(this.trace.pending && !open.fetched) });
     this.bridge = new Bridge({ // need: something needs Python before it started (web/lazy.js)
       progress: (msg) => this.status.progress(msg),
       ready: (msg) => this.onReady(msg),
@@ -35,10 +31,16 @@ export class Controller extends EventTarget {
       need: () => this.startPython(),
     });
     this.ready = this.bridge.ready.then(() => undefined);
+    // `opened`: the opening text is shown (now, once its prepared trace is fetched, or traced)
+    this.opened = Promise.resolve(this.trace.pending && open.fetched).then((json) =>
+      this.trace.pending && openWith(this, json)).catch(() => {}); // failures: on the page
   }
 
   attach(views) {
     this.views = views;
+    // the widgets say what the page opened on (web/page.py has the default)
+    set(views.w.text, { value: this.text, value_input: this.text });
+    set(views.w.preset, { value: this.preset });
     this.redraw();
   }
 
@@ -52,9 +54,7 @@ export class Controller extends EventTarget {
   emit(name) { this.dispatchEvent(new Event(name)); }
 
   // -- Python
-  /** Start Python if it has not started (web/start.js, web/lazy.js); resolves once it is ready. */
   startPython() { if (!this.bridge.started) { this.status.loading(); this.bridge.start(); } return this.ready; }
-
   onReady(msg) {
     this.isReady = true;
     this.python = { boot: msg.boot, ms: msg.ms, shared: Boolean(msg.shared), worker: msg.worker, pages: msg.pages }; // api.js
@@ -159,11 +159,9 @@ export class Controller extends EventTarget {
       return Promise.reject(Object.assign(new Error(msg), { user: true }));
     }
     this.wanted = text; // the text asked for last (Retry traces it again after a crash)
+    if (!this.isReady && isPrepared(this, text)) return showPrepared(this, seq, text); // no Python needed
     if (!this.isReady) {
       if (this.queued) this.queued.done.reject(Object.assign(new Error("superseded by newer text"), { superseded: true }));
-      this.queued = null;
-      const prepared = this.preset === this.boot.preset && !this.clamps.length && preparedTrace(this.boot, text); // no Python needed
-      if (prepared) { this.show(prepared, text); hideMessage(); return afterPaint(); }
       const p = new Promise((resolve, reject) => { this.queued = { text, done: { resolve, reject } }; });
       this.bridge.need("typing"); // not started: no message (the status line or lazy.js says why)
       if (this.bridge.started) showMessage(this.bridge.failed
@@ -187,12 +185,12 @@ export class Controller extends EventTarget {
     });
   }
 
-  /** Draw a worker's trace of `text` (the current model's). */
-  show(result, text) {
+  /** Draw a worker's trace of `text` (the current model's); the opening text keeps its step. */
+  show(result, text, from = traceFromWorker) {
     this.pause();
-    this.trace = traceFromWorker(result);
-    this.text = text;
-    this.t = this.trace.T - 1;
+    const keep = this.trace.pending && text === this.text; // keep the opening's step
+    [this.trace, this.text] = [from(result), text];
+    this.t = keep ? Math.min(this.t, this.trace.T - 1) : this.trace.T - 1;
     this.unit = Math.min(this.unit, this.trace.H - 1);
     this.layer = Math.min(this.layer, this.trace.L - 1);
     this.redraw();
@@ -315,6 +313,7 @@ export class Controller extends EventTarget {
   state() {
     return { ...traceToJson(this.trace), t: this.t, unit: this.unit, layer: this.layer,
              preset: this.preset, text: this.text, ready: this.isReady,
+             pending: Boolean(this.trace.pending), // the values are not computed yet (NaN)
              clamps: this.clamps.map((c) => ({ ...c })) };
   }
 }

@@ -216,18 +216,20 @@ def build_layout(presets, default_preset, default_text, article):
     x_range = _x_range()
     heat = {k: _heatmap(k, title, kind, cells, x_range) for k, title, kind in HEATMAPS}
     w = _widgets(presets, default_preset, default_text, article)
+    # the rows are named: an embed's &views= hides those it leaves out (web/embeds.py VIEWS)
     return column(
-        row(w["preset"], w["text"], sizing_mode="stretch_width"),
+        row(w["preset"], w["text"], sizing_mode="stretch_width", name="row_text"),
         row(Div(name="article_label", text="The article's example:",
                 styles={"padding-top": "6px"}),
-            w["article_0"], w["article_1"], Div(name="article_gap", width=20), w["share"]),
+            w["article_0"], w["article_1"], Div(name="article_gap", width=20), w["share"],
+            name="row_article"),
         row(w["reset"], w["back"], w["play"], w["forward"], w["scrub"], Div(width=12), w["speed"],
-            w["unit"], w["layer"], sizing_mode="stretch_width"),
+            w["unit"], w["layer"], sizing_mode="stretch_width", name="row_steps"),
         _token_strip(tokens, tok_labels, x_range),
-        row(heat["f"], heat["i"], heat["o"], sizing_mode="stretch_width"),
-        row(heat["g"], heat["c"], heat["h"], sizing_mode="stretch_width"),
+        row(heat["f"], heat["i"], heat["o"], sizing_mode="stretch_width", name="row_gates"),
+        row(heat["g"], heat["c"], heat["h"], sizing_mode="stretch_width", name="row_cells"),
         row(_unit_lines(unit_lines, x_range), _probs(probs, prob_labels, x_range),
-            sizing_mode="stretch_width"),
+            sizing_mode="stretch_width", name="row_lines"),
         sizing_mode="stretch_width", name="pysim_root",
     )
 

@@ -5,7 +5,9 @@ import { t } from "./i18n.js";
 import { byId, quiet } from "./util.js";
 
 export class Status {
-  constructor() {
+  /** pending: the page opened on a text whose trace Python has to compute (opening.js). */
+  constructor({ pending = false } = {}) {
+    this.pending = pending;
     this.el = byId("pysim-status");
     this.text = byId("pysim-status-text");
     this.note = byId("pysim-model-note");
@@ -14,7 +16,8 @@ export class Status {
 
   loading() {
     this.el.className = "";
-    this.text.textContent = "Loading Python (Pyodide + numpy) in the background. The trace shown was computed when the site was built.";
+    this.text.textContent = this.pending ? t("embed.status.computing")
+      : "Loading Python (Pyodide + numpy) in the background. The trace shown was computed when the site was built.";
   }
 
   /** Python has not started (web/lazy.js): "view" (an embed, until seen or used) or "ask"
@@ -27,10 +30,12 @@ export class Status {
   progress({ loaded, total, file }) {
     const mb = (b) => (b / 1e6).toFixed(1);
     const of = total ? ` of ${mb(total)} MB` : " MB";
-    this.text.textContent = `Loading Python (Pyodide + numpy): ${mb(loaded)}${of} \u2014 ${file}. The trace shown was computed when the site was built.`;
+    const shown = this.pending ? t("embed.status.computing_short") : "The trace shown was computed when the site was built.";
+    this.text.textContent = `Loading Python (Pyodide + numpy): ${mb(loaded)}${of} \u2014 ${file}. ${shown}`;
   }
 
   ready({ ms, info, boot }) {
+    this.pending = false;
     this.el.className = "ready";
     const how = boot === "snapshot" ? " (restored from the copy this browser kept of your last visit)" : "";
     this.text.textContent = `Python ready in ${(ms / 1000).toFixed(1)} s${how}: every trace is now computed live in your browser.`;

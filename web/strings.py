@@ -25,6 +25,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "gate.g": "candidate C\u0303_t",
         "gate.c": "memory cell C_t",
         "gate.h": "output h_t",
+        # ---- embed
+        "embed.computing": "{title} (computing…)",
+        "embed.status.computing": "Loading Python (Pyodide + numpy) in the background: the trace "
+                                  "of this text is computed as soon as it is ready.",
+        "embed.status.computing_short": "This text's trace is computed as soon as Python is ready.",
+        "embed.preview.computing": "computing…",
+        "embed.preview.loading": "Loading the views…",
+        "embed.preview.diagram": "step t = {t}, word “{token}”, unit {unit}",
         # ---- lazy (web/lazy.js, web/status.js: Python when it is needed)
         "lazy.view": "Python (Pyodide + numpy) starts when you scroll here or touch the simulator. The trace shown was computed when the site was built.",
         "lazy.ask": "{what} needs Python ({mb} MB to download). Load it?",
@@ -37,6 +45,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "lazy.need.gradflow": "The gradient flow",
         "lazy.need.export": "Exporting the model",
         "lazy.need.other": "This",
+        "lazy.need.text": "Showing this link's text",
     },
     "zh": {
         "lang.name": "中文",
@@ -46,6 +55,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "gate.g": "候选值 C\u0303_t",
         "gate.c": "记忆单元 C_t",
         "gate.h": "输出 h_t",
+        # ---- embed
+        "embed.computing": "{title}(计算中…)",
+        "embed.status.computing": "正在后台加载 Python(Pyodide + numpy):加载完成后立即计算这句话的轨迹。",
+        "embed.status.computing_short": "Python 就绪后立即计算这句话的轨迹。",
+        "embed.preview.computing": "计算中…",
+        "embed.preview.loading": "正在加载视图…",
+        "embed.preview.diagram": "第 t = {t} 步,单词“{token}”,单元 {unit}",
         # ---- lazy (web/lazy.js, web/status.js: Python when it is needed)
         "lazy.view": "滚动到这里或点按模拟器时才启动 Python（Pyodide + numpy）。现在显示的轨迹是建站时算好的。",
         "lazy.ask": "{what}需要 Python（需下载 {mb} MB）。现在加载吗？",
@@ -58,6 +74,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "lazy.need.gradflow": "梯度流",
         "lazy.need.export": "导出模型",
         "lazy.need.other": "这一操作",
+        "lazy.need.text": "显示这个链接的句子",
     },
 }
 

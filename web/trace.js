@@ -20,15 +20,6 @@ export function traceFromJson(j) {
   return tr;
 }
 
-/** The trace of `text` computed when the site was built, with the page's default model (boot.trace,
- *  or boot.prepared: the article's other sentences), in the worker's format; else null. */
-export function preparedTrace(boot, text) {
-  const json = text === boot.text ? boot.trace : (boot.prepared || {})[text];
-  if (!json) return null;
-  const tr = traceFromJson(json);
-  return { ...tr, shape: [tr.L, tr.T, tr.H] };
-}
-
 export function traceFromWorker(r) {
   const [L, T, H] = r.shape;
   return { ...r, L, T, H, K: r.tags.length };

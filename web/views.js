@@ -4,6 +4,7 @@
 
 import { StepCursor } from "./cursor.js";
 import { cellLimit } from "./features/preview.js";
+import { t as say } from "./i18n.js";
 import { ARRAYS, argmax, at } from "./trace.js";
 
 // the figures with a step cursor: a frame around step t and a curtain over the steps after it
@@ -33,6 +34,7 @@ export class Views {
     this.PlainText = window.Bokeh.require("models/text/plain_text").PlainText;
     this.cursors = CURSORS.map(([name, opts]) => new StepCursor(window.Bokeh.index.get_one(m(name)), name, opts));
     this.heat = HEAT.map((k) => m(`fig_${k}`));
+    this.titles = this.heat.map((fig) => fig.title.text);
     this.xRange = this.heat[0].x_range;
     this.cmapC = [m("cmap_c"), m("cmap_c_bar")];
     this.unitFig = m("unit_fig");
@@ -125,6 +127,11 @@ export class Views {
         (_, j) => [j, new this.PlainText({ text: j < rows ? names[j] : "" })]));
     }
 
+    // a pending trace (opening.js: its values not computed yet) says so in every title
+    this.heat.forEach((fig, j) => {
+      const title = tr.pending ? say("embed.computing", { title: this.titles[j] }) : this.titles[j];
+      if (fig.title.text !== title) fig.title.text = title;
+    });
     cmax = cellLimit(cmax);
     for (const mapper of this.cmapC) mapper.setv({ low: -cmax, high: cmax }); // image and colour bar
 
@@ -144,7 +151,7 @@ export class Views {
       for (const k of ["f", "i", "o", "c", "h"]) {
         const v = at(tr, k, layer, t, unit);
         lines[k].push(v);
-        lo = Math.min(lo, v); hi = Math.max(hi, v);
+        if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
       }
     }
     this.src.unit.data = lines;

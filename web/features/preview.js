@@ -3,14 +3,22 @@
 // painted). BokehJS needs 1-2 s of main-thread time on a slow machine to build the views; this
 // needs a few milliseconds. Its geometry (style.css, "#pysim-preview") follows the BokehJS layout
 // of web/page.py, so the views replace the pictures in place: controls, token strip, two rows of
-// three heatmaps.
+// three heatmaps. It draws what the page opens on (web/opening.js): the link's own trace and step,
+// or, for a text Python has yet to compute, its words with the views marked as computing; and
+// only the parts an embed's &views= names (web/viewset.js).
+
+import { t } from "../i18n.js";
+import { words } from "../opening.js";
+import { at, traceFromJson } from "../trace.js";
+import { cellValues, equations } from "./diagram.js";
 
 /** The memory cell's colour limit: symmetric around 0, |C| rounded up to a half, at least 1
  *  (the views' colour bar and these pictures use the same). */
-export const cellLimit = (maxAbs) => Math.max(1, Math.ceil(maxAbs * 2) / 2);
+export const cellLimit = (maxAbs) => Math.max(1, Math.ceil(maxAbs * 2) / 2 || 0); // NaN: 1
 
-const el = (tag, props = {}, ...children) => {
+const el = (tag, { dataset = {}, ...props } = {}, ...children) => {
   const e = Object.assign(document.createElement(tag), props);
+  Object.assign(e.dataset, dataset);
   e.append(...children);
   return e;
 };
@@ -33,33 +41,70 @@ function heatCanvas(values, T, H, palette, low, high) {
   return canvas;
 }
 
-/** Draw the boot trace (layer 0) into `root`; returns the preview element. */
-export function drawPreview(root, boot) {
-  const { trace, preview, constants } = boot;
-  const layer = trace.layers[0];
-  const T = trace.tokens.length, H = T ? layer.f[0].length : 0;
-  const words = el("div", { className: "pv-words" });
-  for (const [t, token] of trace.tokens.entries()) {
+/** Draw what the page opens on (opening.js: `open`, its trace or, pending, its words) into
+ *  `root`, only the parts `chosen` names (viewset.js; null: the whole page); returns the element. */
+export function drawPreview(root, boot, open, chosen = null) {
+  const { preview, constants } = boot;
+  const show = (v) => !chosen || chosen.includes(v);
+  const trace = open.trace;
+  const tokens = trace ? trace.tokens : words(open.text);
+  const T = tokens.length;
+  const now = Math.min(open.t ?? T - 1, T - 1); // the step the page opens on
+  const l = trace ? Math.min(open.layer ?? 0, trace.layers.length - 1) : 0;
+  const layer = trace && trace.layers[l];
+  const H = layer && T ? layer.f[0].length : 0;
+  const strip = el("div", { className: "pv-words" });
+  for (const [t, token] of tokens.entries()) {
     const span = el("span", {}, T <= constants.legible_steps ? token : "");
-    span.classList.toggle("unk", Boolean(trace.unknown[t]));
-    span.classList.toggle("now", t === T - 1); // the page opens on the last step
-    words.append(span);
+    span.classList.toggle("unk", Boolean(trace && trace.unknown[t]));
+    span.classList.toggle("now", t === now);
+    strip.append(span);
   }
-  const heat = preview.heatmaps.map(([key, title, kind]) => {
+  const heat = preview.heatmaps.filter(([key]) => show(key)).map(([key, title, kind]) => {
+    if (!layer) { // pending: its values are Python's to compute
+      return el("div", { className: "pv-heat pending" }, el("div", { className: "pv-title" },
+        t("embed.computing", { title })), el("div", { className: "pv-wait" }, t("embed.preview.computing")));
+    }
     let [low, high] = preview.ranges[kind];
     if (kind === "cell") {
       const cmax = cellLimit(Math.max(...layer.c.flat().map(Math.abs)));
       [low, high] = [-cmax, cmax];
     }
     const canvas = heatCanvas(layer[key], T, H, preview.palettes[kind], low, high);
-    return el("div", { className: "pv-heat" }, el("div", { className: "pv-title" }, title), canvas);
+    return el("div", { className: "pv-heat", dataset: { key } }, el("div", { className: "pv-title" }, title), canvas);
   });
-  const box = el("div", { id: "pysim-preview", ariaHidden: "true" },
-    el("div", { className: "pv-controls" }, "Loading the controls\u2026"),
-    el("div", { className: "pv-strip" }, el("div", { className: "pv-title" },
-      constants.token_title), words),
-    el("div", { className: "pv-row" }, ...heat.slice(0, 3)),
-    el("div", { className: "pv-row" }, ...heat.slice(3)));
+  const gates = heat.filter((h, j) => "fio".includes(preview.heatmaps.filter(([k]) => show(k))[j][0]));
+  const cells = heat.filter((h) => !gates.includes(h));
+  const parts = [];
+  if (!chosen) parts.push(el("div", { className: "pv-controls" }, "Loading the controls\u2026"));
+  else if (show("text") || show("steps")) {
+    parts.push(el("div", { className: `pv-controls${show("text") ? " text" : ""}${show("steps") ? " steps" : ""}` },
+      t("embed.preview.loading")));
+  }
+  if (show("tokens")) {
+    parts.push(el("div", { className: "pv-strip" }, el("div", { className: "pv-title" },
+      constants.token_title), strip));
+  }
+  for (const group of [gates, cells]) if (group.length) parts.push(el("div", { className: "pv-row" }, ...group));
+  if (chosen && (show("unit") || show("probs"))) {
+    parts.push(el("div", { className: "pv-row lines" }, el("div", {}, t("embed.preview.loading"))));
+  }
+  if (chosen && show("diagram")) parts.push(diagramText(open, trace, tokens, now, l));
+  const box = el("div", { id: "pysim-preview", ariaHidden: "true" }, ...parts);
   root.append(box);
   return box;
+}
+
+/** The cell diagram's equations (as its tab shows them) for the opening step, as text. */
+function diagramText(open, trace, tokens, now, l) {
+  const u = open.unit ?? 0;
+  let lines;
+  if (trace && u < trace.layers[l].f[0].length) {
+    const tr = traceFromJson(trace);
+    lines = equations(cellValues(tr, at, l, now, u), tokens[now], now, u, l, new Set());
+  } else {
+    lines = [t("embed.preview.diagram", { t: now, token: tokens[now] ?? "", unit: u }), "",
+             t("embed.preview.computing")];
+  }
+  return el("div", { className: "pv-diagram" }, el("pre", {}, lines.join("\n")));
 }

@@ -8,12 +8,13 @@ import { normalise } from "./intervene.js";
 // restore(ctl, w, value, pending) applies a value; `stage` orders restoring: 0 model, 1 text and
 // clamps (kept in `pending` for one trace), 2 what depends on the trace.
 const MAX_URL_TEXT = 2000; // characters; longer texts stay out of links (browsers cap URLs)
+const VIEWS = new URLSearchParams(location.search).get("views"); // fixed for the page's life
 
 const FIELDS = [
   { key: "preset", stage: 0,
     // models trained or loaded on the page live only in this tab: links keep to the presets
     read: (c) => (c.preset === c.boot.preset || !c.builtin.has(c.preset) ? null : c.preset),
-    restore: (c, w, v) => c.setPreset(v) },
+    restore: (c, w, v) => (c.preset === v ? undefined : c.setPreset(v)) }, // opening.js chose it
   { key: "text", stage: 1,
     // left out when it is the default text of the model the link opens with
     read: (c) => (c.text === c.boot.presets[c.builtin.has(c.preset) ? c.preset : c.boot.preset].text
@@ -36,7 +37,9 @@ const FIELDS = [
     restore: (c, w, v) => { const s = Number(v); if (s >= w.speed.start && s <= w.speed.end) w.speed.value = s; } },
   { key: "tab", stage: 2,
     read: (c, w) => (w.panels && w.panels.active ? w.panels.tabs[w.panels.active].title : null),
-    restore: (c, w, v) => { if (w.panels) { const k = w.panels.tabs.findIndex((p) => p.title === v); if (k >= 0) w.panels.active = k; } } },
+    restore: (c, w, v) => { if (w.panels && !VIEWS) { const k = w.panels.tabs.findIndex((p) => p.title === v); if (k >= 0) w.panels.active = k; } } },
+  // the parts an embed shows (web/viewset.js applied them before BokehJS built the views)
+  { key: "views", stage: 2, read: () => VIEWS, restore: () => {} },
   { key: "embed", stage: 2,
     read: () => (document.body.classList.contains("embed") ? "" : null),
     restore: () => document.body.classList.add("embed") },
@@ -66,7 +69,9 @@ export function install({ ctl, views, m, tabs, showMessage }) {
         }
       }
       if (stage === 1 && (params.has("text") || params.has("clamps"))) {
-        await quiet(ctl.setText(pending.text ?? ctl.text, pending)); // the page shows why a trace fails
+        // the text the page opened on (opening.js) is shown, or will be: wait for it
+        if (!params.has("clamps") && pending.text === ctl.open.text && ctl.text === pending.text) await quiet(ctl.opened);
+        else await quiet(ctl.setText(pending.text ?? ctl.text, pending)); // the page shows why a trace fails
       }
     }
   }

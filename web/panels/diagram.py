@@ -80,4 +80,4 @@ def panel() -> TabPanel:
     # the text's background, as the page's own equations block (style.css, .equations pre)
     eq_fig.quad(left=-0.02, right=1.02, bottom=-13.4, top=0.5, fill_color="#f6f8fb",
                 line_color=None)
-    return TabPanel(title="Cell diagram", child=row(fig, eq_fig))
+    return TabPanel(title="Cell diagram", name="panel_diagram", child=row(fig, eq_fig))
