@@ -87,7 +87,9 @@ def test_embed_below_the_fold_starts_python_when_scrolled_into_view(fresh, srv):
     fresh.wait_for_function("document.getElementById('e').contentWindow.pysim.python().started === true")
     fresh.wait_for_function("document.getElementById('e').contentWindow.pysim.state().ready", timeout=120_000)
     assert "/pyodide/pyodide.asm.wasm" in python_requests(srv, since)
-    fresh.wait_for_function("document.getElementById('e').contentWindow.pysim.state().text === 'leave Beijing today'")
+    # its words were shown at once (pending, web/opening.js); Python has now traced them
+    fresh.wait_for_function("(s => s.text === 'leave Beijing today' && !s.pending)"
+                            "(document.getElementById('e').contentWindow.pysim.state())")
     assert_native(fresh.evaluate("document.getElementById('e').contentWindow.pysim.state()"), "leave Beijing today")
 
 

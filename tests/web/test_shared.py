@@ -80,9 +80,9 @@ def test_three_embeds_share_one_python_with_their_own_sessions(fresh, srv, brows
     # each embed shows its own link's text or model, computed by its own Session
     frames["a"].wait_for_function("window.pysim.state().ready")
     assert_native(frames["a"].evaluate("window.pysim.state()"), "arrive Beijing on November 2nd")
-    frames["b"].wait_for_function("window.pysim.state().text === 'leave Shanghai for Chengdu today'")
+    frames["b"].wait_for_function("window.pysim.state().text === 'leave Shanghai for Chengdu today' && !window.pysim.state().pending")
     assert_native(frames["b"].evaluate("window.pysim.state()"), "leave Shanghai for Chengdu today")
-    frames["c"].wait_for_function("window.pysim.state().preset === 'memory'")
+    frames["c"].wait_for_function("window.pysim.state().preset === 'memory' && !window.pysim.state().pending")
     assert_native(frames["c"].evaluate("window.pysim.state()"), MEMORY_TEXT, "memory")
     # independent: a new text in b, another model in a, a step in c; each keeps its own
     frames["b"].evaluate("window.pysim.setText('leave Beijing today')")
@@ -131,7 +131,7 @@ def test_a_shared_python_that_fails_tells_every_embed_and_retry_starts_one_again
             f.wait_for_function("window.pysim.state().ready", timeout=120_000)
         ids = {f.evaluate("window.pysim.python().worker") for f in frames}
         assert len(ids) == 1 and all(f.evaluate("window.pysim.python().shared") for f in frames)
-        frames[0].wait_for_function("window.pysim.state().text === 'leave Shanghai for Chengdu today'")
+        frames[0].wait_for_function("window.pysim.state().text === 'leave Shanghai for Chengdu today' && !window.pysim.state().pending")
         assert_native(frames[0].evaluate("window.pysim.state()"), "leave Shanghai for Chengdu today")
         # the link's model could not be restored while Python was down (said so): choose it now
         frames[1].evaluate("window.pysim.setPreset('memory')")
