@@ -59,17 +59,11 @@ PYODIDE_CORE = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_std
 PAGE_PACKAGES = ["numpy"]  # Pyodide packages the page loads (besides pysim): nothing else ships
 # every page module (web/*.js: app.js and its parts, start.js, worker.js, floor.js) but sw.js,
 # which web/offline.py writes after the manifest
+# every file of web/ the site serves: the page's and the worker's modules are bundled
+# (build_bundle.py: dist/app.js, dist/worker.js); the rest is copied as it is
 WEB_FILES = sorted(p.name for p in WEB.glob("*.js") if p.name != "sw.js") + [
     "style.css", "floor.html", "favicon.svg"]
-WEB_DIRS = ["features", "worker"]  # the features' modules (app.js), the worker's (worker.js)
-# the modules app.js imports (directly or not): index.html asks for them all at once
-# (modulepreload) rather than level by level while Pyodide's and BokehJS's downloads hold the
-# connections
-# (embed.js is not one: the parent page of an embed runs it, web/embed.js)
-PAGE_MODULES = [p.relative_to(WEB).as_posix() for p in sorted(WEB.glob("*.js"))
-                if p.name not in ("app.js", "start.js", "worker.js", "floor.js", "sw.js",
-                                  "embed.js")] + [
-    f"features/{p.name}" for p in sorted((WEB / "features").glob("*.js"))]
+WEB_DIRS = ["features", "worker"]  # modules of app.js and worker.js: inside the bundles
 BOKEH_FILES = ["bokeh.min.js", "bokeh-widgets.min.js"]
 MIME = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
         ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json"}
@@ -209,8 +203,6 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str,
             "strings": strings(), "prepared": prepared, "python": python_size(out), "views": embeds_mod.views_boot()}
     html = (WEB / "index.html").read_text()
     # fetched at once, run by app.js after it has drawn the prerendered trace (boot["bokeh"])
-    html = html.replace("{{MODULE_PRELOADS}}", "\n".join(
-        f'<link rel="modulepreload" href="{m}">' for m in PAGE_MODULES))
     html = html.replace("{{BOKEH_SCRIPTS}}", "\n".join(
         f'<link rel="preload" href="{f}" as="script">' for f in bokeh_files))
     html = html.replace("{{BOKEH_DOC}}", script_json(item)).replace("{{BOOT}}", script_json(boot))
@@ -219,12 +211,20 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str,
         f"{sum(map(len, prepared.values()))} prepared embeds' traces in traces/")
 
 
-def copy_web(out: Path) -> None:
-    for name in WEB_FILES:
-        shutil.copy(WEB / name, out / name)
-    for name in WEB_DIRS:
-        shutil.copytree(WEB / name, out / name)
-    log(f"{', '.join(WEB_FILES)}, " + ", ".join(f"{d}/" for d in WEB_DIRS))
+def copy_web(out: Path, cache: Path) -> None:
+    """The bundles (build_bundle.py), then every other file of web/ the site serves."""
+    import build_bundle
+    bundled = build_bundle.bundle(WEB, out, cache)
+    copied = []
+    for path in [WEB / n for n in WEB_FILES] + [p for d in WEB_DIRS for p in sorted((WEB / d).rglob("*.js"))]:
+        rel = path.relative_to(WEB).as_posix()
+        if rel in bundled or rel in build_bundle.ENTRIES:
+            continue
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, out / rel)
+        copied.append(rel)
+    log(f"bundles {', '.join(build_bundle.ENTRIES)} ({len(bundled)} modules, esbuild "
+        f"{build_bundle.ESBUILD_VERSION}); copied {', '.join(copied)}")
 
 
 def write_manifest(out: Path) -> dict:
@@ -304,7 +304,7 @@ def main(out: Path = ROOT / "dist", cache: Path = ROOT / ".cache" / "downloads",
     wheel = build_pysim_wheel(out, lock)
     bokeh_files = copy_bokehjs(out)
     write_page(out, bokeh_files, wheel, embeds)
-    copy_web(out)
+    copy_web(out, cache)
     manifest = write_manifest(out)
     from web.offline import write_service_worker  # after the manifest: its hash is the build id
     log(f"sw.js (service worker of build {write_service_worker(out)})")

@@ -222,7 +222,7 @@ def train(task_name: str, seed: int = 0, steps: int | None = None, optimizer: st
     """Train a fresh model on a task; return (model, record). Deterministic for a seed."""
     d = DEFAULTS.get(task_name, {"steps": 500, "lr": 0.01, "batch_size": 32})
     steps = d["steps"] if steps is None else steps
-    lr = d["lr"] if lr is None else lr
+    lr = default_lr(task_name, optimizer) if lr is None else lr
     batch_size = d["batch_size"] if batch_size is None else batch_size
     task = make(task_name, seed=seed)
     trainer = Trainer(task, optimizer=optimizer, lr=lr, batch_size=batch_size, clip=clip, seed=seed)

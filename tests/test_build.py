@@ -63,27 +63,38 @@ def test_every_module_the_page_and_the_worker_import_is_shipped_and_precached(si
             here = posixpath.dirname(rel)
             for ref in IMPORT.findall(text) + WORKERS.findall(text):
                 todo.append(posixpath.normpath(posixpath.join(here, ref)))
-    for name in ["app.js", "bridge.js", "controller.js", "views.js", "worker.js",
-                 "worker/boot.js", "worker/snapshot.js", "features/train.js",
-                 "pyodide/pyodide.mjs", "pyodide/pyodide.asm.js"]:
+    for name in ["app.js", "start.js", "worker.js", "floor.js"]:
         assert name in seen, name
-    # index.html asks at once for every module app.js reaches (modulepreload), not level by level
-    preloads = set(re.findall(r'<link rel="modulepreload" href="([^"]+)"', html))
-    page_graph, todo = set(), ["app.js"]
-    while todo:
-        rel = todo.pop()
-        if rel in page_graph or rel.startswith("pyodide/"):
-            continue
-        page_graph.add(rel)
-        text = (out / rel).read_text()
-        todo += [posixpath.normpath(posixpath.join(posixpath.dirname(rel), ref))
-                 for ref in IMPORT.findall(text)]
-    assert page_graph - {"app.js", "start.js"} == preloads, page_graph ^ preloads
-    # and nothing under web/ is left out of the graph (a module nobody imports is dead)
+    # Pyodide's files: the worker bundle imports them by URL (worker/boot.js)
+    worker = (out / "worker.js").read_text()
+    for name in ["pyodide.mjs", "pyodide.asm.js"]:
+        assert f'import(PYODIDE + "{name}")' in worker and f"pyodide/{name}" in manifest["files"]
+    # the page's own JavaScript is two requests (the bundle and start.js), the worker's one
+    assert seen - {"floor.js"} == {"app.js", "start.js", "worker.js"}, seen
+    # and nothing under dist/ is left out of the graph (a module nobody imports is dead)
     shipped = {p.relative_to(out).as_posix() for p in out.rglob("*.js")
                if not p.relative_to(out).as_posix().startswith(("pyodide/", "bokeh/"))}
     # (embed.js is the parent page's, not the site's: web/embed.js)
     assert shipped - {"sw.js", "embed.js"} <= seen, shipped - seen
+
+
+def test_the_bundles_hold_every_module_of_web(site, tmp_path):
+    """build_bundle.py: each of web/'s modules is in dist/app.js or dist/worker.js (whose
+    sources, in web/, each one job) or shipped as it is; none is dead or shipped twice."""
+    import build_bundle
+    out, _ = site
+    modules = {p.relative_to(build.WEB).as_posix() for p in build.WEB.rglob("*.js")}
+    bundled = build_bundle.bundle(build.WEB, tmp_path, build.ROOT / ".cache" / "downloads")
+    shipped = {p.relative_to(out).as_posix() for p in out.rglob("*.js")
+               if not p.relative_to(out).as_posix().startswith(("pyodide/", "bokeh/"))}
+    assert modules == bundled | shipped, modules ^ (bundled | shipped)
+    assert not bundled & shipped, bundled & shipped
+    for name in ["bridge.js", "controller.js", "views.js", "features/train.js", "worker/boot.js",
+                 "worker/snapshot.js"]:
+        assert name in bundled, name
+    app, worker = ((out / n).read_text() for n in ("app.js", "worker.js"))
+    assert "var Controller = class" in app and "Controller" not in worker
+    assert "function unzip" in worker and "function unzip" not in app
 
 
 def test_web_modules_are_short():

@@ -113,3 +113,12 @@ def test_training_is_deterministic():
 def test_bad_optimizer():
     with pytest.raises(ValueError, match="adam or sgd"):
         Trainer(small_task(), optimizer="rmsprop")
+
+
+def test_train_without_lr_takes_the_optimizers_default():
+    """`pysim train --optimizer sgd` without --lr trains with SGD's rate, not Adam's."""
+    from pysim.train import SGD_LR, default_lr, train
+    for optimizer, want in (("sgd", SGD_LR), ("adam", default_lr("beijing", "adam"))):
+        _, record = train("beijing", steps=1, optimizer=optimizer)
+        assert record["lr"] == want, optimizer
+    assert SGD_LR != default_lr("beijing", "adam")

@@ -29,17 +29,13 @@
 // The parts (web/worker/): env.js (base URL, floor mode, phase timings), fetch.js (downloads
 // with progress, load failures), boot.js (fresh and snapshot boots), snapshot.js (the memory
 // snapshot, with Pyodide internals), unzip.js (wheels), convert.js (Python -> JS, errors).
-// This module answers the page's messages.
+// This module answers the page's messages. build_bundle.py makes it and its parts one file,
+// dist/worker.js (Pyodide's own files stay apart: boot.js imports them by URL).
 import { boot } from "./worker/boot.js";
 import { errorText, fromPython, toJs } from "./worker/convert.js";
 import { phase, phases, t0 } from "./worker/env.js";
 import { fatal, progress, setBooted } from "./worker/fetch.js";
 import { SHARED, WORKER_ID, connect, disconnect, ports } from "./worker/ports.js";
-// the modules boot.js imports, named here too: the browser fetches the whole graph in one round
-// trip after this file instead of two (Pyodide's loader is the largest of them)
-import "./pyodide/pyodide.mjs";
-import "./worker/snapshot.js";
-import "./worker/unzip.js";
 
 // ---- pages and their Sessions -------------------------------------------------------------
 const booting = boot();

@@ -4,18 +4,23 @@
 // the memory snapshot of the same build (snapshot.js), with site-packages unpacked from the same
 // wheels (unzip.js). Any failure of a snapshot boot falls back to a fresh one.
 
-import { loadPyodide } from "../pyodide/pyodide.mjs";
 import { FLOOR, PACKAGES, PYODIDE, base, hex, phase, sri } from "./env.js";
 import { early, prefetch, progress, realFetch } from "./fetch.js";
 import { snapshot } from "./snapshot.js";
 import { unzip } from "./unzip.js";
 
+// Pyodide's files are imported by URL (not by a path esbuild would resolve): build_bundle.py
+// bundles this module into dist/worker.js, and Pyodide's loader stays the official file
+let loadPyodide = null;
+
 export async function boot() {
   // everything that does not depend on anything else starts at once
-  const asmjs = import("../pyodide/pyodide.asm.js").then(() => { // loadPyodide skips its own import
+  const loader = import(PYODIDE + "pyodide.mjs").then((m) => { loadPyodide = m.loadPyodide; });
+  const asmjs = import(PYODIDE + "pyodide.asm.js").then(() => { // loadPyodide skips its own import
     hookFactory();
     phase("pyodide.asm.js");
   });
+  const scripts = Promise.all([loader, asmjs]);
   const manifest = realFetch(base + "manifest.json").then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null);
   const build = manifest.then((bytes) => (bytes && !FLOOR ? buildId(bytes) : null));
   const stored = snapshot.read(); // in parallel: it is checked against the build below
@@ -30,13 +35,13 @@ export async function boot() {
   const saved = await stored;
   if (saved && saved.build === await build) {
     try {
-      return { ...await restore(saved, await lock, asmjs), boot: "snapshot" };
+      return { ...await restore(saved, await lock, scripts), boot: "snapshot" };
     } catch (err) { // a snapshot that does not fit: forget it, boot as usual
       console.warn("pysim: the saved Python snapshot could not be used, booting afresh:", err.message);
       snapshot.forget(); // (and Pyodide fetches again what the restore took)
     }
   }
-  await asmjs;
+  await scripts;
   return { ...await fresh(await build), boot: "fresh" };
 }
 
@@ -59,7 +64,7 @@ async function fresh(build) {
   return { pyodide, session, afterReady: rec && (() => rec.save(pyodide, build)) };
 }
 
-async function restore(saved, lock, asmjs) {
+async function restore(saved, lock, scripts) {
   // site-packages comes from the same wheels, unpacked here while Pyodide starts
   const files = Promise.all(PACKAGES.map(async (name) => {
     const { file_name: file, sha256 } = lock.packages[name];
@@ -67,7 +72,7 @@ async function restore(saved, lock, asmjs) {
     return unzip(await resp.arrayBuffer());
   })).then((lists) => { phase("wheels"); return new Map(lists.flat()); });
   files.catch(() => {}); // a failed download is reported by fetchFile already
-  await asmjs;
+  await scripts;
   // Pyodide sizes the wasm memory from this and restores it later: the pages are filled in
   // (fsInit) while the memory's contents are still being read from disk
   const memory = new Uint8Array(saved.meta.length);
