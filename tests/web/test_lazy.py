@@ -58,6 +58,7 @@ def srv(site):
 @pytest.fixture
 def fresh(browser):
     page = new_page(browser)
+    page.set_default_timeout(120_000)  # Python boots in 5-60 s, depending on the machine's load
     yield page
     page.watch.check()
     page.context.close()
