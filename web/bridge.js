@@ -27,7 +27,8 @@ export class Bridge {
     this.newReady();
     const early = takeWorker(); // the worker start.js started while parsing, if it did
     if (early) this.start(early);
-    addEventListener("pagehide", () => this.close()); // a shared Python forgets this page's Session
+    // a page that goes (not into the back/forward cache): a shared Python forgets its Session
+    addEventListener("pagehide", (ev) => { if (!ev.persisted) this.close(); });
   }
 
   newReady() {
