@@ -20,7 +20,9 @@ export function makeApi(ctl, drawn, featured) {
     // To wait for the views without starting Python, await pysim.drawn.
     get ready() {
       ctl.startPython();
-      return Promise.all([ctl.ready, featured]).then(() => api.restored && api.restored()).then(() => undefined);
+      // ctl.opened: the link's own text (its words shown pending at first) is traced too
+      return Promise.all([ctl.ready, featured]).then(() => api.restored && api.restored())
+        .then(() => ctl.opened).then(() => undefined);
     },
     start: () => api.ready, // start Python now, whatever the page's policy; resolves as pysim.ready
     setText: async (text) => { await drawn; return ctl.setText(text); },
