@@ -23,6 +23,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import zlib
 import zipfile
 from pathlib import Path
 
@@ -165,6 +166,15 @@ def prerender(preset: str, text: str) -> dict:
     return api.trace_json(presets.load(preset), text)
 
 
+def python_size(out: Path) -> dict:
+    """What starting Python downloads (dist/pyodide/: Pyodide, numpy, pysim): its bytes, and about
+    what a host that compresses sends (gzip level 6). The page says it before a Save-Data visit
+    fetches Python (web/lazy.js)."""
+    files = [p for p in sorted((out / "pyodide").iterdir()) if p.is_file()]
+    data = [p.read_bytes() for p in files]
+    return {"bytes": sum(map(len, data)), "gzip": sum(len(zlib.compress(d, 6)) for d in data)}
+
+
 def script_json(obj) -> str:
     """JSON safe inside <script type="application/json">: no '</' can close the element."""
     return json.dumps(obj, separators=(",", ":")).replace("</", "<\\/")
@@ -191,6 +201,7 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str,
             "wheel": pysim_wheel, "article": list(presets.ARTICLE_SENTENCES),
             "bokeh": bokeh_files, "preview": preview_boot(), "constants": constants(),
             "strings": strings(), "variants": variants, "prepared": prepared,
+            "python": python_size(out),
             "views": embeds_mod.views_boot()}
     from web.localize import localize
     html = localize((WEB / "index.html").read_text())  # its words in every language

@@ -59,6 +59,10 @@ def markdown(metrics: list, forward: list, raw: dict, meta: dict) -> str:
                          f"{ms('native_ms')} | {ms('wasm_ms')} | {row['ratio']:.2f}× | "
                          f"{ms('torch_float64_ms')} | {ms('torch_float32_ms')} |")
     lines += primitives_table(raw)
+    if raw.get("embeds"):
+        from three_embeds import table  # noqa: PLC0415 - only for a run that measured embeds
+        lines += ["", "Embeds on one page (`benchmarks/three_embeds.py`: seconds until the last one is "
+                  "ready, the browser's memory then; medians):", "", table(raw["embeds"])]
     return "\n".join(lines) + "\n"
 
 

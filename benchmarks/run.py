@@ -6,7 +6,8 @@ measured and how; exit status 2 when a measurement failed (the rest is still wri
     python benchmarks/run.py --quick         # fewer runs and samples: a smoke run
 
 The driver: the page and the floor (measure_page) `runs` times, interleaved, each in a new
-browser; then Python natively and in Pyodide (measure_python); then PyTorch; each phase timed
+browser; then embeds on one page (three_embeds.py: one, three sharing Python, three with their own);
+then Python natively and in Pyodide (measure_python); then PyTorch; each phase timed
 with other processes' CPU use beside it (cpu.CpuLoad); then the metrics (summary), the tables
 (report) and the plot (plot). Lighthouse's accessibility, best-practices and SEO scores, mobile
 and desktop (lighthouse), are added to the JSON and the tables.
@@ -27,6 +28,7 @@ from pathlib import Path
 import browser as br
 import build
 import lighthouse
+import three_embeds
 from cpu import CpuLoad
 from measure_page import Sizes, floor_run, page_run
 from measure_python import PY_HS, PY_TS, TORCH_PYTHON, python_timings, torch_yardstick
@@ -37,8 +39,9 @@ from summary import summarize
 PROFILES = {
     # runs: page loads (cold + repeat + interactions) and floor loads; steps/retraces: samples
     # per run and T; blocks x min_s: timed blocks of the Python timings
-    "full": dict(runs=5, steps=30, retraces=8, blocks=5, min_s=0.25, train_steps=30),
-    "quick": dict(runs=2, steps=12, retraces=4, blocks=3, min_s=0.1, train_steps=15),
+    # embed_runs: runs of embeds.py (one embed against three on one page, 5 modes each)
+    "full": dict(runs=5, steps=30, retraces=8, blocks=5, min_s=0.25, train_steps=30, embed_runs=3),
+    "quick": dict(runs=2, steps=12, retraces=4, blocks=3, min_s=0.1, train_steps=15, embed_runs=1),
 }
 
 
@@ -76,6 +79,8 @@ def measure(raw: dict, cfg: dict, torch_python: str, phase) -> str:
                             if ms is not None:
                                 raw["floor_runs"].append({"run": r, "ms": ms})
                                 br.log(f"run {r}: floor ready {ms:.0f} ms")
+                br.log("embeds: one, three sharing a Python, three with one each (three_embeds.py)")
+                raw["embeds"] = three_embeds.run(pw, Path(tmp), url, cfg["embed_runs"], dist, phase)
                 br.log("Python: in Pyodide (bench page) and natively, alternating")
                 browser = pw.chromium.launch(executable_path=br.CHROMIUM, args=br.CHROMIUM_ARGS)
                 chromium = browser.version

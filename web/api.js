@@ -2,6 +2,7 @@
 // for the views to be drawn and resolves once the page shows its result; features add their own
 // functions (web/features/*.js install()).
 
+import { launch } from "./start.js";
 import { model } from "./views.js";
 import { afterPaint } from "./util.js";
 
@@ -13,11 +14,17 @@ export function makeApi(ctl, drawn, featured) {
   const api = {
     drawn: drawnApi,
     // ready: Python can trace typed text, every feature is installed, and the state from the URL
-    // (if any) is restored (a getter: after Retry has restarted a failed Python, it is the new
-    // start's promise)
+    // (if any) is restored. A getter: after Retry has restarted a failed Python, it is the new
+    // start's promise; and reading it asks for Python, as pysim.start() does, in every mode
+    // (a lazy embed, a Save-Data visit: web/start.js), so that awaiting it never waits forever.
+    // To wait for the views without starting Python, await pysim.drawn.
     get ready() {
-      return Promise.all([ctl.ready, featured]).then(() => api.restored && api.restored()).then(() => undefined);
+      ctl.startPython();
+      // ctl.opened: the link's own text (its words shown pending at first) is traced too
+      return Promise.all([ctl.ready, featured]).then(() => api.restored && api.restored())
+        .then(() => ctl.opened).then(() => undefined);
     },
+    start: () => api.ready, // start Python now, whatever the page's policy; resolves as pysim.ready
     setText: async (text) => { await drawn; return ctl.setText(text); },
     setPreset: async (name) => { await drawn; return ctl.setPreset(name); },
     step: async (n = 1) => { await drawn; return ctl.step(n); },
@@ -27,7 +34,9 @@ export function makeApi(ctl, drawn, featured) {
     setUnit: async (u) => { await drawn; ctl.setUnit(u); return afterPaint(); },
     state: () => ctl.state(),
     model, // (name) -> the page's BokehJS model of that name, for tests that look at the views
-    python: () => ctl.python ?? null, // {boot: "fresh" | "snapshot", ms} once Python is ready
+    // {boot: "fresh" | "snapshot", ms, shared, worker, pages} once Python is ready; before:
+    // {started, mode} (mode: "now" | "view" | "ask", web/start.js)
+    python: () => ctl.python ?? { started: ctl.bridge.started, mode: launch.mode },
     memory: async () => { await ctl.ready; return ctl.bridge.request("memory", {}); }, // {wasm, objects}
   };
   return api;

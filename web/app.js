@@ -10,6 +10,8 @@
 //   widgets.js     widgets and keyboard -> controller; set(): changes that raise no events
 //   tabs.js        the feature tabs: which is open, code run when one opens
 //   api.js         window.pysim
+//   start.js       when and where Python starts (at once, in view, on demand; shared by embeds)
+//   lazy.js        starting it when an embed is seen or used, or when the reader says so
 //   i18n.js        the page's words in the reader's language (web/strings.py): t(key)
 //   variants.js    the Bokeh documents' variants (dark theme, ...): patches applied before embedding
 //   (theme.js and lang.js, classic scripts run by index.html before the first paint, choose the
@@ -22,6 +24,7 @@
 import { makeApi } from "./api.js";
 import { Controller } from "./controller.js";
 import { FEATURES } from "./features/index.js";
+import { install as installLazy } from "./lazy.js";
 import { drawPreview } from "./features/preview.js";
 import { tellHeight } from "./height.js";
 import { setup as setupLanguage, t } from "./i18n.js";
@@ -63,6 +66,7 @@ if (params.has("embed")) document.body.classList.add("embed");
 if (chosen) document.body.classList.add("views");
 const open = opening(boot);
 const ctl = new Controller(boot, open);
+installLazy(ctl);
 wireErrorBox();
 if (unknown.length) showMessage(`The link's views: ${unknown.join(", ")} unknown, left out.`);
 const stage = byId("pysim-stage");
@@ -104,7 +108,8 @@ for (const p of [drawn, featured]) {
 window.pysim = makeApi(ctl, drawn, featured);
 
 // ---- offline: a service worker (sw.js) keeps this build for repeat visits and offline use ----
-// Registered once Python is ready, so that a first visit loads every file once (see sw.js).
+// Registered once Python is ready, so that a first visit loads every file once (see sw.js), and
+// a visit that never starts Python (Save-Data, an embed never seen) does not download it.
 function keepOffline() {
   if (!("serviceWorker" in navigator)) return; // not a secure context: the site just stays online
   const sw = navigator.serviceWorker;
@@ -112,7 +117,7 @@ function keepOffline() {
     sw.addEventListener("controllerchange", () =>
       showMessage(t("msg.new_version")), { once: true });
   }
-  window.pysim.ready.then(() => sw.register(new URL("sw.js", import.meta.url)))
+  ctl.ready.then(() => featured).then(() => sw.register(new URL("sw.js", import.meta.url)))
     .catch(() => {}); // without it, only repeat visits from the cache and offline use are lost
 }
 keepOffline();

@@ -6,7 +6,7 @@
 
 import { Bridge } from "./bridge.js";
 import { t } from "./i18n.js";
-import { openWith, showPrepared, startOn } from "./opening.js";
+import { isPrepared, openWith, showPrepared, startOn } from "./opening.js";
 import { hideError, hideMessage, showError, showMessage, Status } from "./status.js";
 import { traceFromJson, traceFromWorker, traceToJson } from "./trace.js";
 import { afterPaint } from "./util.js";
@@ -25,10 +25,11 @@ export class Controller extends EventTarget {
     this.queued = null;    // text typed before Python was ready
     this.isReady = false;  // Python is ready
     this.status = new Status({ pending: Boolean(this.trace.pending && !open.fetched) });
-    this.bridge = new Bridge({
+    this.bridge = new Bridge({ // need: something needs Python before it started (web/lazy.js)
       progress: (msg) => this.status.progress(msg),
       ready: (msg) => this.onReady(msg),
       fatal: (reason) => this.onFatal(reason),
+      need: () => this.startPython(),
     });
     this.ready = this.bridge.ready.then(() => undefined);
     // `opened`: the opening text is shown (now, once its prepared trace is fetched, or traced)
@@ -54,9 +55,10 @@ export class Controller extends EventTarget {
   emit(name) { this.dispatchEvent(new Event(name)); }
 
   // -- Python
+  startPython() { if (!this.bridge.started) { this.status.loading(); this.bridge.start(); } return this.ready; }
   onReady(msg) {
     this.isReady = true;
-    this.python = { boot: msg.boot, ms: msg.ms }; // boot: "fresh", or "snapshot" (worker.js)
+    this.python = { boot: msg.boot, ms: msg.ms, shared: Boolean(msg.shared), worker: msg.worker, pages: msg.pages }; // api.js
     this.status.ready(msg);
     if (msg.info && msg.info.name !== this.preset) this.bringBack(this.preset, msg.info);
     else if (msg.info) this.showModelInfo(msg.info);
@@ -158,15 +160,12 @@ export class Controller extends EventTarget {
       return Promise.reject(Object.assign(new Error(msg), { user: true }));
     }
     this.wanted = text; // the text asked for last (Retry traces it again after a crash)
-    if (!this.isReady && !this.clamps.length && (this.boot.prepared[this.preset] || {})[text]) {
-      return showPrepared(this, seq, text);
-    }
+    if (!this.isReady && isPrepared(this, text)) return showPrepared(this, seq, text); // no Python needed
     if (!this.isReady) {
       if (this.queued) this.queued.done.reject(Object.assign(new Error("superseded by newer text"), { superseded: true }));
-      let done;
-      const p = new Promise((resolve, reject) => { done = { resolve, reject }; });
-      this.queued = { text, done };
-      showMessage(t(this.bridge.failed ? "msg.queued_failed" : "msg.queued"));
+      const p = new Promise((resolve, reject) => { this.queued = { text, done: { resolve, reject } }; });
+      this.bridge.need("typing"); // not started: no message (the status line or lazy.js says why)
+      if (this.bridge.started) showMessage(t(this.bridge.failed ? "msg.queued_failed" : "msg.queued"));
       return p;
     }
     return this.bridge.call("trace", text, this.clamps).then(async (result) => {
@@ -238,7 +237,7 @@ export class Controller extends EventTarget {
 
   async setPreset(name) {
     if (!this.boot.presets[name]) throw new Error(t("msg.unknown_preset", { name }));
-    await this.bridge.ready;
+    await this.bridge.need("model");
     const info = await this.bridge.call("set_preset", name).catch((err) => {
       const bytes = this.kept.get(name); // a model the page made, unknown to a restarted worker
       if (!bytes || err.fatal) throw err;

@@ -94,13 +94,20 @@ export function openWith(ctl, json) {
     return undefined;
   }
   ctl.status.pending = !ctl.isReady;
-  if (!ctl.isReady) ctl.status.loading();
+  if (!ctl.isReady && ctl.bridge.started) ctl.status.loading(); // else lazy.js's status stays
   if (ctl.isReady) return ctl.retrace(ctl.text);
-  return new Promise((resolve, reject) => {
+  const p = new Promise((resolve, reject) => {
     ctl.queued = { text: ctl.text, done: { resolve, reject } };
     ctl.wanted = ctl.text;
   });
+  ctl.bridge.need("text"); // web/lazy.js: start Python, wait to be seen, or ask the reader
+  return p;
 }
+
+/** `text` was traced when the site was built, with the page's model and no clamps (boot.trace, or
+ *  a prepared embed's): showPrepared shows it with no Python. */
+export const isPrepared = (ctl, text) => !ctl.clamps.length && ((ctl.preset === ctl.boot.preset
+  && text === ctl.boot.text) || Boolean((ctl.boot.prepared[ctl.preset] || {})[text]));
 
 const superseded = () => Object.assign(new Error("superseded by newer text"), { superseded: true });
 

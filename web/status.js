@@ -19,6 +19,13 @@ export class Status {
     this.text.textContent = this.pending ? t("embed.status.computing") : t("status.loading");
   }
 
+  /** Python has not started (web/lazy.js): "view" (an embed, until seen or used) or "ask"
+   *  (Save-Data / a slow connection); `mb`: Python's download size. */
+  waiting(mode, mb) {
+    this.el.className = "";
+    this.text.textContent = t(mode === "ask" ? "lazy.saving" : "lazy.view", { mb });
+  }
+
   progress({ loaded, total, file }) {
     const mb = (b) => (b / 1e6).toFixed(1);
     const shown = this.pending ? t("embed.status.computing_short") : t("status.built");

@@ -1,11 +1,21 @@
 // pysim's Python worker: boots Pyodide + numpy + pysim, then answers trace requests.
 // numpy results cross to the page as typed arrays whose buffers are transferred (no JSON).
 //
-// Messages in:  {id, cmd: "call", method, args}: calls pysim.api.Session().method(*args)
+// It runs as a dedicated Worker (one page) or as a SharedWorker (web/start.js: the embeds of one
+// site on one page share one Python; worker/ports.js). Each page has its own pysim.api.Session
+// (model, text, clamps, training), keyed by its port: the first page takes the Session made while
+// booting (the one a memory snapshot keeps), every later one gets a new Session. A page that
+// closes ({cmd: "close"}, sent on pagehide) drops its Session; the others keep running.
+//
+// Messages in:  {id, cmd: "call", method, args}: calls this page's Session().method(*args)
 //               {id, cmd: "memory"}: {wasm: wasm heap bytes, objects: live Python objects}
-// Messages out: {type: "progress", loaded, total, file} while loading,
-//               {type: "ready", ms, info, boot, phases} once, {type: "fatal", error} if booting
-//               fails, {id, ok: true, result} | {id, ok: false, error, user} per request.
+//               {cmd: "close"}: this page is gone (a shared worker only)
+// Messages out: {type: "progress", loaded, total, file} while loading (to every page),
+//               {type: "ready", ms, info, boot, phases, shared, worker, pages} once per page,
+//               {type: "fatal", error} if booting fails (to every page; a shared worker then
+//               closes once every page has closed its port; a restarted page asks for a new
+//               shared worker by another name, web/start.js),
+//               {id, ok: true, result} | {id, ok: false, error, user} per request.
 // With "?floor" in its URL it only boots Pyodide + numpy (the benchmark floor) and says ready.
 //
 // Two ways to boot (`boot` in the ready message):
@@ -25,14 +35,39 @@ import { boot } from "./worker/boot.js";
 import { errorText, fromPython, toJs } from "./worker/convert.js";
 import { phase, phases, t0 } from "./worker/env.js";
 import { fatal, progress, setBooted } from "./worker/fetch.js";
+import { SHARED, WORKER_ID, connect, disconnect, ports } from "./worker/ports.js";
 
-// ---- requests ----------------------------------------------------------------------------
+// ---- pages and their Sessions -------------------------------------------------------------
 const booting = boot();
-booting.then(({ session, boot: how, afterReady }) => {
-  setBooted();
+const sessions = new Map(); // port -> its pysim.api.Session (a PyProxy)
+let booted = null; // {pyodide, session, boot} once Python is up
+let firstTaken = false;
+let failed = false; // the boot failed: once every page has gone, a shared worker closes
+
+function sessionOf(port) {
+  if (!sessions.has(port) && booted.session) {
+    if (!firstTaken) {
+      firstTaken = true;
+      sessions.set(port, booted.session);
+    } else {
+      sessions.set(port, booted.pyodide.runPython("import pysim.api\npysim.api.Session()"));
+    }
+  }
+  return sessions.get(port);
+}
+
+function sayReady(port) {
+  const session = sessionOf(port);
   const info = session ? toJs(session.info()).out : null;
+  port.postMessage({ type: "ready", ms: performance.now() - t0, info, loaded: progress.loaded, boot: booted.boot,
+                     phases, shared: SHARED, worker: WORKER_ID, pages: ports.size });
+}
+
+booting.then(({ pyodide, session, boot: how, afterReady }) => {
+  setBooted();
+  booted = { pyodide, session, boot: how };
   phase("ready");
-  self.postMessage({ type: "ready", ms: performance.now() - t0, info, loaded: progress.loaded, boot: how, phases });
+  for (const port of ports) sayReady(port);
   // before any request can change Python's state (requests run in later tasks)
   if (afterReady) afterReady();
 }, (err) => {
@@ -40,38 +75,62 @@ booting.then(({ session, boot: how, afterReady }) => {
   const msg = String(err && err.message ? err.message : err).trim();
   const lines = msg.split("\n").filter((l) => /^\w+(\.\w+)*(Error|Exception): /.test(l));
   fatal(lines.length ? lines[lines.length - 1] : msg);
+  failed = true;
 });
 
-self.onmessage = async (ev) => {
-  const { id, cmd } = ev.data;
-  let pyodide, session;
+function closePage(port) {
+  disconnect(port);
+  const session = sessions.get(port);
+  sessions.delete(port);
+  if (session && session !== booted.session) session.destroy();
+  if (SHARED && failed && !ports.size) self.close();
+}
+
+// ---- requests ----------------------------------------------------------------------------
+async function answer(port, data) {
+  const { id, cmd } = data;
+  if (cmd === "close") return closePage(port);
+  let pyodide;
   try {
-    ({ pyodide, session } = await booting);
+    ({ pyodide } = await booting);
   } catch (err) {
-    self.postMessage({ id, ok: false, error: "Python did not start: " + String(err.message || err), user: false });
+    port.postMessage({ id, ok: false, error: "Python did not start: " + String(err.message || err), user: false });
     return;
   }
   try {
     if (cmd === "memory") { // the soak test: wasm heap bytes and live Python objects
       const objects = pyodide.runPython("import gc; gc.collect(); len(gc.get_objects())");
-      self.postMessage({ id, ok: true, result: { wasm: pyodide._module.HEAP8.length, objects } });
+      port.postMessage({ id, ok: true, result: { wasm: pyodide._module.HEAP8.length, objects } });
       return;
     }
-    if (cmd !== "call" || !/^[a-z][a-z_]*$/.test(ev.data.method) || !session[ev.data.method]) {
-      throw new Error(`unknown command ${cmd} ${ev.data.method || ""}`);
+    const session = sessionOf(port);
+    if (cmd !== "call" || !/^[a-z][a-z_]*$/.test(data.method) || !session[data.method]) {
+      throw new Error(`unknown command ${cmd} ${data.method || ""}`);
     }
     const t = performance.now();
-    const args = (ev.data.args || []).map((a) => (a !== null && typeof a === "object" ? pyodide.toPy(a) : a));
+    const args = (data.args || []).map((a) => (a !== null && typeof a === "object" ? pyodide.toPy(a) : a));
     let res;
     try {
-      res = session[ev.data.method](...args);
+      res = session[data.method](...args);
     } finally {
       for (const a of args) if (a && typeof a.destroy === "function") a.destroy();
     }
     const { out, transfer } = fromPython(res);
     if (out && typeof out === "object" && !ArrayBuffer.isView(out)) out.ms = performance.now() - t;
-    self.postMessage({ id, ok: true, result: out }, transfer);
+    port.postMessage({ id, ok: true, result: out }, transfer);
   } catch (err) {
-    self.postMessage({ id, ok: false, ...errorText(err) });
+    port.postMessage({ id, ok: false, ...errorText(err) });
   }
-};
+}
+
+if (SHARED) {
+  self.onconnect = (ev) => {
+    const port = ev.ports[0];
+    connect(port);
+    port.onmessage = (msg) => answer(port, msg.data);
+    port.start();
+    if (booted) sayReady(port);
+  };
+} else {
+  self.onmessage = (ev) => answer(self, ev.data);
+}

@@ -44,7 +44,7 @@ export function install({ ctl, m, bridge, tabs }) {
   // ---- contrast -----------------------------------------------------------------------------
   async function contrast(a, b) {
     a = String(a ?? w.a.value); b = String(b ?? w.b.value);
-    await bridge.ready;
+    await bridge.need("contrast");
     let r;
     try {
       r = await bridge.call("contrast", a, b);
@@ -165,7 +165,7 @@ export function install({ ctl, m, bridge, tabs }) {
     source = source ?? w.source.value; what = what ?? w.quantity.value;
     lines = lines ?? w.lines.value;
     if (layer === undefined || unit === undefined) [layer, unit] = w.unit.value.split(":").map(Number);
-    await bridge.ready;
+    await bridge.need("contrast");
     let r;
     try {
       r = await bridge.call("corpus", source, lines, layer, unit, what);

@@ -51,7 +51,7 @@ export function install({ ctl, m, bridge, tabs }) {
       try {
         do {
           stale = false;
-          await bridge.ready;
+          await bridge.need("gradflow");
           const text = ctl.text;
           const r = await bridge.call("gradient_flow", text);
           result = { tokens: [...r.tokens], lstm: Array.from(r.lstm), rnn: Array.from(r.rnn),

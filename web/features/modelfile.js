@@ -110,7 +110,7 @@ export function install(ctx) {
     if (bytes.length > MAX_BYTES) throw fail(t("model.too_big", { n: bytes.length, max: MAX_BYTES }));
     const given = vocabArg(words);
     await pauseTraining();
-    await bridge.ready;
+    await bridge.need("file");
     let info;
     try {
       info = await bridge.call("load_model", bytes, String(filename), given,
@@ -156,7 +156,7 @@ export function install(ctx) {
   /** The current model's .npz (uncompressed: see Session.export_model; {compressed: true} for
    *  np.savez_compressed), as a Uint8Array whose buffer the worker transferred (no copy). */
   async function exportModel({ compressed = false } = {}) {
-    await bridge.ready;
+    await bridge.need("export");
     return bridge.call("export_model", Boolean(compressed));
   }
   m("model_download").on_event("button_click", () => quiet(exportModel().then((bytes) =>

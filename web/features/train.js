@@ -98,7 +98,7 @@ export function install(ctx) {
 
   async function setup(opts) {
     await pauseTraining();
-    await bridge.ready;
+    await bridge.need("training");
     status = await bridge.call("train_setup", opts);
     history = { records: [], heldOut: [], chunks: [] };
     drawCurves();
@@ -199,7 +199,7 @@ export function install(ctx) {
   pauseHook = pause;
 
   async function start(opts = {}) {
-    await bridge.ready;
+    await bridge.need("training");
     const t0 = performance.now(); // seconds: from here (a fresh model's setup included) to the stop
     const task = opts.task ?? w.task.value;
     if (opts.task) w.task.value = opts.task;
@@ -256,7 +256,7 @@ export function install(ctx) {
   });
 
   async function addSentence(text) {
-    await bridge.ready;
+    await bridge.need("training");
     const st = await bridge.call("train_add", text, w.task.value);
     listSentences(st);
     if (status) status = { ...status, sentences: st.sentences };

@@ -2,7 +2,10 @@
 // and reported to the page as {type: "progress", loaded, total, file} (at most every 100 ms).
 // prefetch() starts a download early; the fetch that asks for the same url later takes it.
 // A file that fails to load is reported at once as {type: "fatal"} while booting (Pyodide may
-// only log it and never settle), and so is a wasm module that does not compile.
+// only log it and never settle), and so is a wasm module that does not compile. Both go to every
+// page the worker serves (ports.js).
+
+import { broadcast } from "./ports.js";
 
 // ---- load progress: count the bytes of every response Pyodide fetches ----------------------
 export const progress = { loaded: 0, total: 0, file: "", last: 0 };
@@ -73,7 +76,7 @@ export const setBooted = () => { booted = true; };
 export function fatal(error) {
   if (fatalSent) return;
   fatalSent = true;
-  self.postMessage({ type: "fatal", error });
+  broadcast({ type: "fatal", error });
 }
 
 function loadFailed(file, why) {
@@ -111,5 +114,5 @@ function report(force = false) {
   const now = performance.now();
   if (!force && now - progress.last < 100) return;
   progress.last = now;
-  self.postMessage({ type: "progress", loaded: progress.loaded, total: progress.total, file: progress.file });
+  broadcast({ type: "progress", loaded: progress.loaded, total: progress.total, file: progress.file });
 }
