@@ -21,6 +21,7 @@ from bokeh.plotting import figure
 
 from web.constants import COLOURS, TOKEN_TITLE
 from web.panels import PANELS
+from web.responsive import reflow
 
 # ---- data -----------------------------------------------------------------------------------
 # (field, title, colour range kind): the six heatmaps, time x unit
@@ -143,6 +144,7 @@ def _unit_lines(unit_lines, x_range):
     legend = fig.legend[0]
     legend.level = "overlay"  # it repaints with its lines (on the primary layer: the whole plot)
     legend.orientation = "horizontal"
+    legend.ncols = 3  # two lines of labels: fits a 300-px phone plot (web/responsive.py)
     legend.label_text_font_size = "10px"
     legend.border_line_alpha = 0
     legend.location = "top_left"  # under the title, and no taller than one line of labels
@@ -216,7 +218,7 @@ def build_layout(presets, default_preset, default_text, article):
     x_range = _x_range()
     heat = {k: _heatmap(k, title, kind, cells, x_range) for k, title, kind in HEATMAPS}
     w = _widgets(presets, default_preset, default_text, article)
-    return column(
+    layout = column(
         row(w["preset"], w["text"], sizing_mode="stretch_width"),
         row(Div(name="article_label", text="The article's example:",
                 styles={"padding-top": "6px"}),
@@ -224,18 +226,20 @@ def build_layout(presets, default_preset, default_text, article):
         row(w["reset"], w["back"], w["play"], w["forward"], w["scrub"], Div(width=12), w["speed"],
             w["unit"], w["layer"], sizing_mode="stretch_width"),
         _token_strip(tokens, tok_labels, x_range),
-        row(heat["f"], heat["i"], heat["o"], sizing_mode="stretch_width"),
-        row(heat["g"], heat["c"], heat["h"], sizing_mode="stretch_width"),
+        # one wrapping row of six: three a line, then two, then one (web/responsive.py)
+        row(*heat.values(), sizing_mode="stretch_width", name="heatmaps"),
         row(_unit_lines(unit_lines, x_range), _probs(probs, prob_labels, x_range),
-            sizing_mode="stretch_width"),
+            sizing_mode="stretch_width", name="unit_probs"),
         sizing_mode="stretch_width", name="pysim_root",
     )
+    return reflow(layout)
 
 
 def build_panels():
     """The feature panels as tabs (web/panels/): a document of their own, embedded by app.js once
     the main views are on screen (building them first cost the first paint ~0.5 s)."""
-    return Tabs(name="panels", tabs=[make() for make in PANELS], sizing_mode="stretch_width")
+    return reflow(Tabs(name="panels", tabs=[make() for make in PANELS],
+                       sizing_mode="stretch_width"))
 
 
 def name_png_files(layout) -> None:
