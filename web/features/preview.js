@@ -2,8 +2,10 @@
 // interactive views (not a feature itself; app.js draws it first and removes it once BokehJS has
 // painted). BokehJS needs 1-2 s of main-thread time on a slow machine to build the views; this
 // needs a few milliseconds. Its geometry (style.css, "#pysim-preview") follows the BokehJS layout
-// of web/page.py, so the views replace the pictures in place: controls, token strip, two rows of
-// three heatmaps.
+// of web/page.py and web/responsive.py, so the views replace the pictures in place: empty boxes
+// where the controls will be (the same sizes, wrapping the same way), the token strip, the six
+// heatmaps in one wrapping row (three a line, two, or one, as the views), room for the two plots
+// below them. It shares a grid cell with <main>: the page below it does not move when it goes.
 
 /** The memory cell's colour limit: symmetric around 0, |C| rounded up to a half, at least 1
  *  (the views' colour bar and these pictures use the same). */
@@ -33,6 +35,20 @@ function heatCanvas(values, T, H, palette, low, high) {
   return canvas;
 }
 
+/** Boxes where the controls' three rows will be (web/page.py): each class of style.css's
+ *  "#pysim-preview .pv-w" gives a widget's size (with its 5-px margin), so they wrap as the
+ *  widgets do. Letters: m menu or text box with a title (grow: stretches), b button, l the
+ *  article's label, g a gap, s the step slider, v the speed slider. */
+const CONTROLS = [["m w150", "m grow240"], ["l", "b w230", "b w230", "g w20", "b w210"],
+  ["b w80", "b w80", "b w90", "b w80", "s grow200", "g w12", "v w170", "m w80", "m w80"]];
+
+function controls(note) {
+  const lines = CONTROLS.map((line) => el("div", { className: "pv-line" },
+    ...line.map((cls) => el("div", { className: `pv-w ${cls}` }))));
+  lines[0].lastChild.append(note);
+  return el("div", { className: "pv-controls" }, ...lines);
+}
+
 /** Draw the boot trace (layer 0) into `root`; returns the preview element. */
 export function drawPreview(root, boot) {
   const { trace, preview, constants } = boot;
@@ -55,11 +71,13 @@ export function drawPreview(root, boot) {
     return el("div", { className: "pv-heat" }, el("div", { className: "pv-title" }, title), canvas);
   });
   const box = el("div", { id: "pysim-preview", ariaHidden: "true" },
-    el("div", { className: "pv-controls" }, "Loading the controls\u2026"),
+    controls("Loading the controls\u2026"),
     el("div", { className: "pv-strip" }, el("div", { className: "pv-title" },
       constants.token_title), words),
-    el("div", { className: "pv-row" }, ...heat.slice(0, 3)),
-    el("div", { className: "pv-row" }, ...heat.slice(3)));
+    el("div", { className: "pv-heats" }, ...heat),
+    // where the unit plot and the tag probabilities will be: side by side or stacked
+    el("div", { className: "pv-pairs" }, el("div", { className: "pv-pair" }),
+      el("div", { className: "pv-pair" })));
   root.append(box);
   return box;
 }
