@@ -8,6 +8,7 @@
 //   controller.js  the page's state and every action on it
 //   status.js      the status line, messages, the error box and its Retry
 //   widgets.js     widgets and keyboard -> controller; set(): changes that raise no events
+//   swipe.js       swipes and taps on the token strip and heatmaps -> controller
 //   tabs.js        the feature tabs: which is open, code run when one opens
 //   api.js         window.pysim
 //   i18n.js        the page's words in the reader's language (web/strings.py): t(key)
@@ -19,6 +20,7 @@ import { FEATURES } from "./features/index.js";
 import { drawPreview } from "./features/preview.js";
 import { setup as setupLanguage } from "./i18n.js";
 import { hideMessage, showError, showMessage, wireErrorBox } from "./status.js";
+import { wireSwipe } from "./swipe.js";
 import { Tabs } from "./tabs.js";
 import { at, traceToJson } from "./trace.js";
 import { afterPaint, byId } from "./util.js";
@@ -53,6 +55,7 @@ const drawn = (async () => {
   const views = new Views(ctl.boot.constants);
   ctl.attach(views);
   wire(ctl, views);
+  wireSwipe(ctl, ctl.boot.constants.touch);
   await afterPaint();
   preview.remove();
   performance.mark("pysim:drawn"); // the interactive views (BokehJS) are on screen

@@ -36,6 +36,10 @@ DIAGRAM = {
 TOKEN_TITLE = "tokens (current one framed; predicted tag below)"
 LEGIBLE_STEPS = 60
 
+# gestures on the views (web/swipe.js): a swipe travels >= swipe_px sideways, a tap <= tap_px
+TOUCH = {"swipe_px": 40, "tap_px": 10}
+
+
 def limits() -> dict:
     from pysim import io, live, train
     return {"max_chunk": live.MAX_CHUNK, "max_bytes": io.MAX_FILE_BYTES,
@@ -46,4 +50,5 @@ def limits() -> dict:
 def constants() -> dict:
     """What the page's JavaScript reads (boot["constants"])."""
     return {"colours": dict(COLOURS), "ink": INK, "diagram": DIAGRAM, "token_title": TOKEN_TITLE,
-            "legible_steps": LEGIBLE_STEPS, **limits()}
+            "legible_steps": LEGIBLE_STEPS, **limits(),
+            "touch": TOUCH}
