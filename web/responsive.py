@@ -28,7 +28,7 @@ from bokeh.models import Tabs
 
 PAD_WIDE, PAD_NARROW = 20, 8  # body's side padding (style.css): wide screens, <= NARROW px
 NARROW = 640                  # phones and 200 % zoom of a 1280-px window (WCAG 1.4.10)
-HEAT_MIN = 320                # a heatmap's narrowest box: its plot area >= 160 px on a 320-px phone
+HEAT_MIN = 320                # a heatmap's narrowest box: its plot area >= 150 px on a 320-px phone
 PAIR_MIN = 320                # the unit plot's and the tag probabilities' narrowest box
 # model name -> flex basis (px): below it the model takes a line of its own
 BASIS = {**{f"fig_{k}": HEAT_MIN for k in "fiogch"},

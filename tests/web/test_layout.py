@@ -7,7 +7,7 @@ box below 560 px: a 2-D figure, the criterion's exception); no two boxes of text
 labels, buttons, tabs, titles, legends: every text node in the document and the BokehJS shadow
 roots, on every tab); the heatmaps three a line from 1000 px, two from 680 px, one below, each
 readable: its plot area at least HEAT_FRAME px wide, which for the article's five-word sentence is
->= 32 px a step (the two-digit tick labels under each column need ~14 px) and leaves the colour
+>= 30 px a step (the two-digit tick labels under each column need ~14 px) and leaves the colour
 bar its own room. The prerendered pictures sit where the views then appear (within 2 px).
 On a phone (375 px, touch): every tap target at least 44 x 44 px, a swipe on a heatmap steps,
 a tap seeks, a vertical swipe scrolls the page and does not step.
@@ -25,7 +25,7 @@ from web import responsive
 pytestmark = pytest.mark.e2e
 
 WIDTHS = [320, 375, 414, 640, 768, 1024, 1366, 1920]
-HEAT_FRAME = 160  # px: a heatmap's plot area (frame) at the narrowest, 320 px
+HEAT_FRAME = 150  # px: a heatmap's plot area (frame) at the narrowest, 320 px
 HEATS = [f"fig_{k}" for k in "fiogch"]
 # 2-D content that may scroll sideways in a box of its own: figure -> its box
 SCROLLS_IN_BOX = {"diagram_fig": "diagram_box"}
@@ -215,7 +215,9 @@ def test_embed_in_a_700_px_iframe(browser, server):
     frame = page.frame_locator("iframe")
     frame.locator("#pysim-root").wait_for()
     inner = page.frames[1]
-    inner.evaluate("window.pysim.ready")
+    inner.evaluate("window.pysim.drawn")  # the views; then the tabs (no need for Python here)
+    inner.wait_for_function("() => { try { return !!Bokeh.index.find_one(window.pysim.model('panels')); }"
+                            " catch { return false; } }", timeout=120_000)
     assert inner.evaluate("document.body.classList.contains('embed')")
     assert inner.evaluate("window.innerWidth") == 700
     check_fits(inner, 700)
