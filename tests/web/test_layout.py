@@ -181,7 +181,7 @@ def test_preview_sits_where_the_views_appear(browser, server):
         page = new_page(browser)
         page.set_viewport_size({"width": width, "height": 900})
         held = []
-        page.route(re.compile(r".*/bokeh-widgets-[^/]*\.js$"), held.append)  # BokehJS waits
+        page.route(re.compile(r".*/bokeh-widgets-[^/]*\.js$"), lambda r: held.append(r))  # held
         page.goto(server)
         page.wait_for_selector("#pysim-preview .pv-heat")
         stage = "document.getElementById('pysim-stage').getBoundingClientRect()"
@@ -210,8 +210,13 @@ def test_preview_sits_where_the_views_appear(browser, server):
 def test_embed_in_a_700_px_iframe(browser, server):
     page = new_page(browser)
     page.set_viewport_size({"width": 1000, "height": 1000})
-    page.set_content(f'<iframe src="{server}?embed" width="700" height="900" '
-                     'style="border: 0" title="pysim"></iframe>')
+    # the blog's page, on the site's origin: a secure context, as an https blog is (an iframe in
+    # about:blank is not one, and the page then has no crypto.subtle to check its downloads)
+    blog = f"{server}blog-post.html"
+    page.route(blog, lambda r: r.fulfill(content_type="text/html", body=(
+        f'<!doctype html><title>A blog</title><iframe src="{server}?embed" width="700" '
+        'height="900" style="border: 0" title="pysim"></iframe>')))
+    page.goto(blog)
     frame = page.frame_locator("iframe")
     frame.locator("#pysim-root").wait_for()
     inner = page.frames[1]
