@@ -14,6 +14,8 @@ as sources: build_wheel.py.
 from __future__ import annotations
 
 import argparse
+import datetime
+import email.utils
 import functools
 import http.server
 import json
@@ -273,14 +275,33 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         return super().send_head()
 
     def _send_copy(self, path: Path, copy: Path, enc: str):
+        mtime = int(path.stat().st_mtime)  # the source's: a revalidation gets 304, as for any file
+        if self._not_modified(mtime):
+            self.send_response(304)
+            self.end_headers()
+            return None
         f = open(copy, "rb")
         self.send_response(200)
+        self.send_header("Last-Modified", self.date_time_string(mtime))
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", enc)
         self.send_header("Content-Length", str(copy.stat().st_size))
         self.encoding = enc
         self.end_headers()
         return f
+
+    def _not_modified(self, mtime: int) -> bool:
+        """If-Modified-Since answered as SimpleHTTPRequestHandler.send_head does for plain files."""
+        since = self.headers.get("If-Modified-Since")
+        if not since or self.headers.get("If-None-Match"):
+            return False
+        try:
+            when = email.utils.parsedate_to_datetime(since)
+        except (TypeError, IndexError, OverflowError, ValueError):
+            return False
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        return mtime <= when.timestamp()
 
     def end_headers(self):
         if self.csp:

@@ -8,6 +8,7 @@
 //   controller.js  the page's state and every action on it
 //   status.js      the status line, messages, the error box and its Retry
 //   widgets.js     widgets and keyboard -> controller; set(): changes that raise no events
+//   swipe.js       swipes and taps on the token strip and heatmaps -> controller
 //   tabs.js        the feature tabs: which is open, code run when one opens
 //   api.js         window.pysim
 //   start.js       when and where Python starts (at once, in view, on demand; shared by embeds)
@@ -30,6 +31,7 @@ import { tellHeight } from "./height.js";
 import { setup as setupLanguage, t } from "./i18n.js";
 import { opening } from "./opening.js";
 import { hideMessage, showError, showMessage, wireErrorBox } from "./status.js";
+import { wireSwipe } from "./swipe.js";
 import { Tabs } from "./tabs.js";
 import { at, traceToJson } from "./trace.js";
 import { afterPaint, byId } from "./util.js";
@@ -89,6 +91,7 @@ const drawn = (async () => {
   const views = new Views(ctl.boot.constants);
   ctl.attach(views);
   wire(ctl, views);
+  wireSwipe(ctl, ctl.boot.constants.touch);
   await afterPaint();
   preview.remove();
   stage.style.minHeight = "";

@@ -107,6 +107,8 @@ LEGIBLE_STEPS = 60
 # selection's units are on), and how many of a corpus's sentences its word map shows
 CONTRAST = {"units": ["#0072B2", "#D55E00", "#009E73"], "before": "#999999", "frame": "#dddddd",
             "match": "#000000", "corpus_rows": 20}
+# gestures on the views (web/swipe.js): a swipe travels >= swipe_px sideways, a tap <= tap_px
+TOUCH = {"swipe_px": 40, "tap_px": 10}
 
 
 def limits() -> dict:
@@ -130,4 +132,4 @@ def constants() -> dict:
                 "dark": {**THEMES["dark"], "colours": dict(COLOURS_DARK),
                          "ink": THEMES["dark"]["ink"]}}, "diagram": DIAGRAM,
             "legible_steps": LEGIBLE_STEPS, **limits(), "wire": wire(),
-            "contrast": dict(CONTRAST)}
+            "contrast": dict(CONTRAST), "touch": TOUCH}

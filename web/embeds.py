@@ -39,8 +39,7 @@ VIEWS = {
 ALIASES = {"gates": ["f", "i", "o"], "heatmaps": ["f", "i", "o", "g", "c", "h"],
            "all": list(VIEWS)}
 # the rows that hold them: hidden when none of their parts shows
-CONTAINERS = {"row_gates": ["fig_f", "fig_i", "fig_o"], "row_cells": ["fig_g", "fig_c", "fig_h"],
-              "row_lines": ["unit_fig", "probs_fig"]}
+CONTAINERS = {"heatmaps": [f"fig_{k}" for k in "fiogch"], "row_lines": ["unit_fig", "probs_fig"]}
 # about how tall each part is (px, web/page.py), for the snippet's first height (the embed then
 # says its own, embed.js sets it)
 HEIGHTS = {"text": 100, "steps": 60, "tokens": 110, "heat_row": 190, "lines_row": 260,

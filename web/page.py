@@ -23,6 +23,7 @@ from web.a11y import prepare as prepare_a11y
 from web.constants import COLOURS, PALETTES
 from web.panels import PANELS
 from web.strings import DEFAULT_LANG, text
+from web.responsive import reflow
 
 # ---- data -----------------------------------------------------------------------------------
 # (field, colour range kind): the six heatmaps, time x unit; titles: web/strings.py heat.<field>
@@ -149,6 +150,7 @@ def _unit_lines(lang, unit_lines, x_range):
     legend = fig.legend[0]
     legend.level = "overlay"  # it repaints with its lines (on the primary layer: the whole plot)
     legend.orientation = "horizontal"
+    legend.ncols = 3  # two lines of labels: fits a 300-px phone plot (web/responsive.py)
     legend.label_text_font_size = "10px"
     legend.border_line_alpha = 0
     legend.location = "top_left"  # under the title, and no taller than one line of labels
@@ -225,7 +227,7 @@ def build_layout(presets, default_preset, default_text, article, lang=DEFAULT_LA
     heat = {k: _heatmap(lang, k, kind, cells, x_range) for k, kind in HEATMAPS}
     w = _widgets(lang, presets, default_preset, default_text, article)
     # the rows are named: an embed's &views= hides those it leaves out (web/embeds.py VIEWS)
-    return column(
+    layout = column(
         row(w["preset"], w["text"], sizing_mode="stretch_width", name="row_text"),
         row(Div(name="article_label", text=text(lang, "widget.article"),
                 styles={"padding-top": "6px"}),
@@ -234,18 +236,20 @@ def build_layout(presets, default_preset, default_text, article, lang=DEFAULT_LA
         row(w["reset"], w["back"], w["play"], w["forward"], w["scrub"], Div(width=12), w["speed"],
             w["unit"], w["layer"], sizing_mode="stretch_width", name="row_steps"),
         _token_strip(lang, tokens, tok_labels, x_range),
-        row(heat["f"], heat["i"], heat["o"], sizing_mode="stretch_width", name="row_gates"),
-        row(heat["g"], heat["c"], heat["h"], sizing_mode="stretch_width", name="row_cells"),
+        # one wrapping row of six: three a line, then two, then one (web/responsive.py)
+        row(*heat.values(), sizing_mode="stretch_width", name="heatmaps"),
         row(_unit_lines(lang, unit_lines, x_range), _probs(lang, probs, prob_labels, x_range),
             sizing_mode="stretch_width", name="row_lines"),
         sizing_mode="stretch_width", name="pysim_root",
     )
+    return reflow(layout)
 
 
 def build_panels(lang=DEFAULT_LANG):
     """The feature panels as tabs (web/panels/): a document of their own, embedded by app.js once
     the main views are on screen (building them first cost the first paint ~0.5 s)."""
-    return Tabs(name="panels", tabs=[make(lang) for make in PANELS], sizing_mode="stretch_width")
+    return reflow(Tabs(name="panels", tabs=[make(lang) for make in PANELS],
+                       sizing_mode="stretch_width"))
 
 
 def name_png_files(layout, lang=DEFAULT_LANG) -> None:

@@ -59,7 +59,7 @@ def test_one_quantity_has_one_colour_in_the_unit_plot_and_the_diagram():
     assert set(lines) == set("fioch")
     assert lines == {k: drawn[k] for k in lines}  # C was drawn in the diagram's colour of C~
     # the diagram's static gate boxes too
-    fig = diagram.panel().child.children[0]
+    fig = diagram.panel().child.select_one({"name": "diagram_fig"})
     (boxes,) = [r.data_source.data["line_color"] for r in fig.renderers
                 if type(r.glyph).__name__ == "Rect" and r.glyph.line_color == "line_color"]
     assert list(boxes) == [drawn[k] for k in diagram.GATES_X]

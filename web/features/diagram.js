@@ -36,6 +36,12 @@ export function equations(v, token, t, u, l, clamped) {
   ];
 }
 
+/** The equations' font: 12.5 px, smaller when the longest line would not fit `width` (a phone). */
+function fitWidth(el, width) {
+  const chars = Math.max(1, ...el.textContent.split("\n").map((l) => l.length));
+  el.style.fontSize = `${Math.min(12.5, (width - 20) / (0.61 * chars)).toFixed(2)}px`;
+}
+
 export function install({ ctl, m, at }) {
   const { colours: COLOURS, ink: INK, diagram } = ctl.boot.constants;
   const { gates_x: GATES_X, gauge_y0: GAUGE_Y0, gauge_h: GAUGE_H, cell_y: CELL_Y } = diagram;
@@ -43,11 +49,13 @@ export function install({ ctl, m, at }) {
   const fig = m("diagram_fig");
   const src = { flows: m("diagram_flows"), gauges: m("diagram_gauges"), numbers: m("diagram_numbers") };
   // the equations: text in the (empty) equation plot's HTML overlay, one line per data unit of y
+  let eqWidth = 460; // its box's width (CSS px), as last placed: a step reads no layout
   const eq = new PlotOverlay(window.Bokeh.index.get_one(m("diagram_eq_fig"))).add((el, frame) => {
     const y = (v) => frame.y_scale.compute(v);
     const line = y(-1) - y(0);
     el.style.lineHeight = `${line}px`;
     setBox(el, frame.bbox.left, y(0) - line / 2, frame.bbox.width, frame.bbox.bottom - y(0) + line / 2);
+    fitWidth(el, (eqWidth = frame.bbox.width));
   }, { font: "12.5px 'Liberation Mono', monospace", whiteSpace: "pre", color: "var(--ink)", overflow: "hidden",
         padding: "0 10px" }, "pre");
   eq.dataset.overlay = "diagram_eq";
@@ -104,6 +112,7 @@ export function install({ ctl, m, at }) {
     if (fig.title.text !== title) fig.title.text = title;
     const lines = equations(v, tr.tokens[t], t, u, l, clamped);
     eq.textContent = lines.join("\n");
+    fitWidth(eq, eqWidth);
   }
 
   for (const ev of ["trace", "step", "unit"]) ctl.addEventListener(ev, draw);

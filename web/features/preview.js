@@ -2,10 +2,13 @@
 // interactive views (not a feature itself; app.js draws it first and removes it once BokehJS has
 // painted). BokehJS needs 1-2 s of main-thread time on a slow machine to build the views; this
 // needs a few milliseconds. Its geometry (style.css, "#pysim-preview") follows the BokehJS layout
-// of web/page.py, so the views replace the pictures in place: controls, token strip, two rows of
-// three heatmaps. It draws what the page opens on (web/opening.js): the link's own trace and step,
-// or, for a text Python has yet to compute, its words with the views marked as computing; and
-// only the parts an embed's &views= names (web/viewset.js).
+// of web/page.py and web/responsive.py, so the views replace the pictures in place: empty boxes
+// where the controls will be (the same sizes, wrapping the same way), the token strip, the six
+// heatmaps in one wrapping row (three a line, two, or one, as the views), room for the two plots
+// below them. It shares a grid cell with <main>: the page below it does not move when it goes.
+// It draws what the page opens on (web/opening.js): the link's own trace and step, or, for a
+// text Python has yet to compute, its words with the views marked as computing; and only the
+// parts an embed's &views= names (web/viewset.js).
 
 import { t } from "../i18n.js";
 import { words } from "../opening.js";
@@ -39,6 +42,20 @@ function heatCanvas(values, T, H, palette, low, high) {
   }
   ctx.putImageData(img, 0, 0);
   return canvas;
+}
+
+/** Boxes where the controls' three rows will be (web/page.py): each class of style.css's
+ *  "#pysim-preview .pv-w" gives a widget's size (with its 5-px margin), so they wrap as the
+ *  widgets do. Letters: m menu or text box with a title (grow: stretches), b button, l the
+ *  article's label, g a gap, s the step slider, v the speed slider. */
+const CONTROLS = [["m w150", "m grow240"], ["l", "b w230", "b w230", "g w20", "b w210"],
+  ["b w80", "b w80", "b w90", "b w80", "s grow200", "g w12", "v w170", "m w80", "m w80"]];
+
+function controls(note) {
+  const lines = CONTROLS.map((line) => el("div", { className: "pv-line" },
+    ...line.map((cls) => el("div", { className: `pv-w ${cls}` }))));
+  lines[0].lastChild.append(note);
+  return el("div", { className: "pv-controls" }, ...lines);
 }
 
 /** Draw what the page opens on (opening.js: `open`, its trace or, pending, its words) into
@@ -75,10 +92,8 @@ export function drawPreview(root, boot, open, chosen = null) {
     const canvas = heatCanvas(layer[key], T, H, preview.palettes[boot.theme || "light"][kind], low, high);
     return el("div", { className: "pv-heat", dataset: { key } }, el("div", { className: "pv-title" }, title), canvas);
   });
-  const gates = heat.filter((h, j) => "fio".includes(preview.heatmaps.filter(([k]) => show(k))[j][0]));
-  const cells = heat.filter((h) => !gates.includes(h));
   const parts = [];
-  if (!chosen) parts.push(el("div", { className: "pv-controls" }, t("preview.loading")));
+  if (!chosen) parts.push(controls(t("preview.loading")));
   else if (show("text") || show("steps")) {
     parts.push(el("div", { className: `pv-controls${show("text") ? " text" : ""}${show("steps") ? " steps" : ""}` },
       t("embed.preview.loading")));
@@ -87,8 +102,12 @@ export function drawPreview(root, boot, open, chosen = null) {
     parts.push(el("div", { className: "pv-strip" }, el("div", { className: "pv-title" },
       t("view.tokens")), strip));
   }
-  for (const group of [gates, cells]) if (group.length) parts.push(el("div", { className: "pv-row" }, ...group));
-  if (chosen && (show("unit") || show("probs"))) {
+  if (heat.length) parts.push(el("div", { className: "pv-heats" }, ...heat));
+  // where the unit plot and the tag probabilities will be: side by side or stacked
+  if (!chosen) {
+    parts.push(el("div", { className: "pv-pairs" }, el("div", { className: "pv-pair" }),
+      el("div", { className: "pv-pair" })));
+  } else if (show("unit") || show("probs")) {
     parts.push(el("div", { className: "pv-row lines" }, el("div", {}, t("embed.preview.loading"))));
   }
   if (chosen && show("diagram")) parts.push(diagramText(open, trace, tokens, now, l));

@@ -7,7 +7,7 @@ named diagram_* with the values at the current step: gauges (the gates as valves
 from __future__ import annotations
 
 from bokeh.models import ColumnDataSource, TabPanel
-from bokeh.layouts import row
+from bokeh.layouts import column, row
 from bokeh.plotting import figure
 
 from web.constants import COLOURS, DIAGRAM, INK  # shared with web/features/diagram.js
@@ -20,7 +20,10 @@ GATES_X = DIAGRAM["gates_x"]
 
 
 def panel(lang: str = DEFAULT_LANG) -> TabPanel:
+    # scales with the width, 560..760 px: its labels stay apart. On a narrower screen it scrolls
+    # sideways in its box (diagram_box; a 2-D figure, WCAG 1.4.10's exception), the page does not
     fig = figure(name="diagram_fig", height=420, width=760, x_range=(-0.6, 16.2),
+                 sizing_mode="scale_width", min_width=560, max_width=760,
                  y_range=(-0.4, 9.2), tools="save", toolbar_location="right",
                  title=text(lang, "diagram.title", u=0), match_aspect=False)
     fig.axis.visible = False
@@ -72,7 +75,8 @@ def panel(lang: str = DEFAULT_LANG) -> TabPanel:
     # the equations with this step's numbers: web/features/diagram.js writes them as text into
     # this empty plot's HTML overlay layer (text on a canvas cost BokehJS 2.3 ms a step; a Bokeh
     # Div re-laid out the whole page, 10-30 ms; a text node in a fixed-size box costs neither)
-    eq_fig = figure(name="diagram_eq_fig", height=420, width=460, x_range=(0, 1),
+    eq_fig = figure(name="diagram_eq_fig", height=420, x_range=(0, 1),
+                    sizing_mode="stretch_width", max_width=460,
                     y_range=(-13.5, 0.5), tools="", toolbar_location=None)
     eq_fig.axis.visible = False
     eq_fig.grid.visible = False
@@ -80,4 +84,7 @@ def panel(lang: str = DEFAULT_LANG) -> TabPanel:
     # the text's background, as the page's own equations block (style.css, .equations pre)
     eq_fig.quad(left=-0.02, right=1.02, bottom=-13.4, top=0.5, fill_color="#f6f8fb",
                 line_color=None)
-    return TabPanel(title=text(lang, "tab.diagram"), name="panel_diagram", child=row(fig, eq_fig))
+    box = column(fig, name="diagram_box", sizing_mode="stretch_width", max_width=760,
+                 styles={"overflow-x": "auto", "overflow-y": "hidden"})
+    return TabPanel(title=text(lang, "tab.diagram"), name="panel_diagram",
+                    child=row(box, eq_fig, sizing_mode="stretch_width"))
