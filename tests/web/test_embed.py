@@ -170,8 +170,13 @@ def test_views_shows_what_it_names_and_nothing_else(browser, server, views, show
         header = page.evaluate("""() => { const v = Bokeh.index.get_one(window.pysim.model('panels'));
           const h = v.shadow_el.querySelector('.bk-header'); return h ? getComputedStyle(h).display : 'none'; }""")
         assert header == "none"
+    # as tall as what it shows: nothing but the page's margin below the last part shown
     body = page.evaluate("document.body.scrollHeight")
-    assert body < (700 if views != "diagram" else 800), body  # as tall as what it shows
+    bottom = page.evaluate("""parts => Math.max(...parts.map((p) => {
+      const v = Bokeh.index.get_one(window.pysim.model(p));
+      return v && v.el.offsetParent ? v.el.getBoundingClientRect().bottom + scrollY : 0; }))""",
+                           sorted(shown))
+    assert bottom > 0 and body <= bottom + 60, (body, bottom)
     assert f"views={views}" in page.evaluate("window.pysim.url()").replace("%2C", ",")
     page.watch.check()
     page.context.close()

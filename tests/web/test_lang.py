@@ -17,6 +17,7 @@ import pytest
 
 from pysim import presets
 from tests.conftest import new_page
+from web.panels import wire
 from web.strings import STRINGS
 
 pytestmark = pytest.mark.e2e
@@ -35,6 +36,8 @@ ALLOWED = set().union(*(words(s) | words(re.sub(r"<[^>]+>", "", s))  # "C<sub>t<
 # styles in data sources (colours, font sizes): not words
 STYLE = re.compile(r"#[0-9A-Fa-f]{3,8}|\d+px")
 DATA = set(presets.NAMES).union(*(words(s) for s in presets.ARTICLE_SENTENCES))
+# the Wire tab's column heads: the symbols h1, x1, ..., b of [h_{t-1}, x_t, 1] (not words)
+DATA |= {wire.column_label(j) for j in range(wire.COLS)} | {f"{w}_{g}" for w in "Wb" for g in "fiCo"}
 
 # Every visible text of the page (DOM and shadow roots), aria-labels, titles, placeholders; and
 # every string the Bokeh documents show. Returns [[where, text], ...].

@@ -33,6 +33,13 @@ SCROLLS_IN_BOX = {"diagram_fig": "diagram_box"}
 # every laid-out text node (document and open shadow roots): [text, left, top, right, bottom]
 TEXT_BOXES = """() => {
   const out = [];
+  const clipped = (el) => {
+    for (let a = el; a && a.nodeType === Node.ELEMENT_NODE; a = a.parentElement) {
+      const r = a.getBoundingClientRect();
+      if (getComputedStyle(a).overflow === "hidden" && r.width <= 1 && r.height <= 1) return true;
+    }
+    return false;
+  };
   const visit = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -47,6 +54,7 @@ TEXT_BOXES = """() => {
         if (r.width < 1 || r.height < 1) continue;
         const el = n.parentElement;
         if (el && getComputedStyle(el).visibility === "hidden") continue;
+        if (clipped(el)) continue;  // visually hidden: read by screen readers only (1 x 1 px)
         out.push([n.textContent.trim().slice(0, 40), r.left, r.top, r.right, r.bottom]);
       }
     }

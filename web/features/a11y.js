@@ -60,6 +60,26 @@ function nameHandles(m) {
   }
 }
 
+/** Number boxes (Spinner) named by their model's tags[0] (else title or name); their arrow
+ *  buttons, which the keyboard's arrow keys replace, out of the tab order and of the tree. */
+function nameSpinners() {
+  for (const doc of window.Bokeh.documents) {
+    for (const model of doc.all_models) {
+      if ((model.type ?? model.constructor.__name__) !== "Spinner") continue;
+      const view = viewOf(model);
+      if (!view || !view.shadow_el) continue;
+      const input = view.shadow_el.querySelector("input");
+      if (input && !input.hasAttribute("aria-label")) {
+        input.setAttribute("aria-label", model.tags[0] || model.title || model.name);
+      }
+      for (const b of view.shadow_el.querySelectorAll("button")) {
+        b.tabIndex = -1;
+        b.setAttribute("aria-hidden", "true");
+      }
+    }
+  }
+}
+
 /** The feature tabs as an ARIA tab list, driven by the keyboard. */
 function tabList(model, onChange) {
   const view = viewOf(model);
@@ -174,7 +194,7 @@ export function install({ ctl, m, tabs, afterPaint }) {
   // BokehJS builds a plot's toolbar once the plot is laid out (a tab's: once it opens): sweep
   // now and once the next frames are painted
   const watch = handOver(m);
-  const sweep = () => { nameHandles(m); untab(); watch(); };
+  const sweep = () => { nameHandles(m); nameSpinners(); untab(); watch(); };
   const soon = () => afterPaint().then(sweep).then(afterPaint).then(sweep);
   sweep();
   soon();

@@ -81,7 +81,7 @@ def _patch_views():
     probs = ColumnDataSource(name="contrast_probs", data=dict(bar=[], p=[], colour=[]))
     prob_fig = _small(figure(name="contrast_prob_fig", title=_t("contrast.prob_fig"), height=180,
                              sizing_mode="stretch_width", x_range=FactorRange(factors=["-"]),
-                             y_range=Range1d(0, 1.02), y_axis_label="probability",
+                             y_range=Range1d(0, 1.02), y_axis_label=_t("probs.bar"),
                              tools="save", toolbar_location="right"))
     prob_fig.vbar(x="bar", top="p", width=0.7, source=probs, fill_color="colour",
                   line_color=None)

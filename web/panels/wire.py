@@ -41,7 +41,10 @@ td.x { color: var(--muted, #666); }
 """
 
 
-SPINNER_CSS = ".bk-input { padding: 0 3px; }"  # "-10" fits in 58 px
+# "-10" fits in 58 px; on a touch screen or a phone the arrows (22 px, under the 44-px tap size)
+# go: the number is typed (the keyboard's arrow keys still step it)
+SPINNER_CSS = """.bk-input { padding: 0 3px; }
+@media (pointer: coarse), (max-width: 640px) { .bk-spin-btn { display: none; } }"""
 
 
 def column_label(j: int) -> str:
@@ -87,9 +90,11 @@ def _grid(H: int, D: int):
                 value = 0.0
                 if u < H and shown:
                     value = float(b[u] if col is None else W[u][col])
+                # its accessible name (web/features/a11y.js reads tags[0]): the weight's symbol
+                name = f"b_{gate}[{u + 1}]" if col is None else f"W_{gate}[{u + 1}, {column_label(j)}]"
                 items.append(Spinner(name=f"wire_w_{gate}{u}_{j}", value=value, step=0.1,
                                      width=width, margin=margin, visible=shown,
-                                     stylesheets=[sheet]))
+                                     stylesheets=[sheet], tags=[name]))
             rows.append(row(*items, spacing=2, visible=u < H, name=f"wire_row_{gate}{u}"))
     # wider than a phone (2 units, 4 inputs): the grid scrolls sideways in its own box
     return column(*rows, spacing=0, sizing_mode="stretch_width", styles={"overflow-x": "auto", "contain": "inline-size"})
@@ -110,6 +115,7 @@ def _figure(lang: str, source: ColumnDataSource, T: int):
             fig.line(x="t", y=f"{k}{u}", line_width=2, line_dash=dash, **kw)
             fig.scatter(x="t", y=f"{k}{u}", size=5, **kw)
     fig.legend.orientation = "horizontal"
+    fig.legend.ncols = 4  # two lines of labels: they fit a 320-px phone (as the unit plot's)
     fig.legend.click_policy = "hide"
     fig.legend.label_text_font_size = "11px"
     fig.add_layout(fig.legend[0], "above")
