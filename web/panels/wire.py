@@ -44,7 +44,7 @@ td.x { color: var(--muted, #666); }
 # "-10" fits in 58 px; on a touch screen or a phone the arrows (22 px, under the 44-px tap size)
 # go: the number is typed (the keyboard's arrow keys still step it)
 SPINNER_CSS = """.bk-input { padding: 0 3px; }
-@media (pointer: coarse), (max-width: 640px) { .bk-spin-btn { display: none; } }"""
+@media (pointer: coarse), (max-width: 640px) { .bk-spin-btn { display: none !important; } }"""
 
 
 def column_label(j: int) -> str:
