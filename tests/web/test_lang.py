@@ -38,7 +38,8 @@ STYLE = re.compile(r"#[0-9A-Fa-f]{3,8}|\d+px")
 DATA = set(presets.NAMES).union(*(words(s) for s in presets.ARTICLE_SENTENCES))
 # the Wire tab's column heads: the symbols h1, x1, ..., b of [h_{t-1}, x_t, 1] (not words)
 # the presets' vocabularies and tags: the words of the sentences the Contrast tab's corpus shows
-DATA |= {w for n in presets.NAMES for w in (*presets.load(n).config.vocab, *presets.load(n).config.tags)}
+DATA |= {v for n in presets.NAMES for w in (*presets.load(n).config.vocab, *presets.load(n).config.tags)
+         for v in (w, w.capitalize())}  # (a corpus sentence may start with a capital)
 DATA |= {wire.column_label(j) for j in range(wire.COLS)} | {f"{w}_{g}" for w in "Wb" for g in "fiCo"}
 
 # Every visible text of the page (DOM and shadow roots), aria-labels, titles, placeholders; and
