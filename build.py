@@ -270,9 +270,19 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if path.is_file():
             for enc, suffix in precompress.ENCODINGS.items():
                 copy = path.with_name(path.name + suffix)
-                if enc in accepted and copy.is_file():
+                if enc in accepted and self._fresh(path, copy):
                     return self._send_copy(path, copy, enc)
         return super().send_head()
+
+    @staticmethod
+    def _fresh(path: Path, copy: Path) -> bool:
+        """A copy written no earlier than its source. A file rewritten after precompress (sw.js
+        or manifest.json of a new build, any edited file) is served as it is, never as its stale
+        copy: an old sw.js.br would hide the new build from the browser's update check."""
+        try:
+            return copy.stat().st_mtime_ns >= path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return False
 
     def _send_copy(self, path: Path, copy: Path, enc: str):
         mtime = int(path.stat().st_mtime)  # the source's: a revalidation gets 304, as for any file

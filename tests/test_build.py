@@ -15,6 +15,7 @@ import zipfile
 import pytest
 
 import build
+import precompress
 
 
 def sha(path):
@@ -307,6 +308,26 @@ def test_serve_answers_with_the_precompressed_copy_the_client_accepts(site, serv
     headers, body = fetch(served + "pyodide/" + build.NUMPY_WHEEL, "br")  # no copy: as it is
     assert headers.get("Content-Encoding") is None and body[:2] == b"PK"
 
+
+
+def test_serve_never_answers_with_a_copy_older_than_its_file(tmp_path):
+    """A file rewritten after precompress (a new build's sw.js) is served as it is: its stale
+    .br/.gz copy would hide the new build from the browser's update check of sw.js."""
+    import os
+    import threading
+    js = tmp_path / "sw.js"
+    js.write_text("const BUILD = 'new';\n" * 100)
+    for suffix, old in [(".br", precompress._brotli), (".gz", precompress._gzip)]:
+        (tmp_path / ("sw.js" + suffix)).write_bytes(old(b"const BUILD = 'old';\n" * 100))
+        os.utime(tmp_path / ("sw.js" + suffix), ns=(js.stat().st_mtime_ns - 10**9,) * 2)
+    srv = build.serve(tmp_path, port=0)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        headers, body = fetch(f"http://127.0.0.1:{srv.server_address[1]}/sw.js", "gzip, br")
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert headers.get("Content-Encoding") is None and body == js.read_bytes()
 
 # ---- prepared embeds (web/embeds.py) ---------------------------------------------------------
 def boot_of(out):
