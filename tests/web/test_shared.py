@@ -50,14 +50,16 @@ def fresh(browser):
     page.context.close()
 
 
-def workers(browser):
-    """(type, url) of every worker target of the browser (DevTools protocol)."""
+def workers(browser, base):
+    """(type, file) of every worker target of the browser (DevTools protocol) served from `base`
+    (this module's server: embeds of earlier test modules, on other servers, may still run)."""
     cdp = browser.new_browser_cdp_session()
     try:
         infos = cdp.send("Target.getTargets")["targetInfos"]
     finally:
         cdp.detach()
-    return [(i["type"], i["url"].rsplit("/", 1)[-1]) for i in infos if i["type"] in ("worker", "shared_worker")]
+    return [(i["type"], i["url"].rsplit("/", 1)[-1]) for i in infos
+            if i["type"] in ("worker", "shared_worker") and i["url"].startswith(base)]
 
 
 def test_three_embeds_share_one_python_with_their_own_sessions(fresh, srv, browser):
@@ -74,7 +76,7 @@ def test_three_embeds_share_one_python_with_their_own_sessions(fresh, srv, brows
     assert len({p["worker"] for p in pythons.values()}) == 1, pythons
     assert all(p["shared"] for p in pythons.values())
     assert sorted(p["pages"] for p in pythons.values())[-1] == 3
-    assert [w for w in workers(browser) if w[1] == "worker.js"] == [("shared_worker", "worker.js")]
+    assert [w for w in workers(browser, srv.url) if w[1] == "worker.js"] == [("shared_worker", "worker.js")]
     booted = srv.requests()[since:]
     booted = booted[:booted.index("/sw.js")] if "/sw.js" in booted else booted  # not the offline copy's
     assert booted.count("/pyodide/pyodide.asm.wasm") == 1 and booted.count("/worker.js") == 1
@@ -105,7 +107,7 @@ def test_three_embeds_share_one_python_with_their_own_sessions(fresh, srv, brows
     frames["c"].evaluate("window.pysim.setText('arrive Beijing today')")
     assert_native(frames["c"].evaluate("window.pysim.state()"), "arrive Beijing today")
     assert {frames[n].evaluate("window.pysim.python().worker") for n in "bc"} == {pythons["b"]["worker"]}
-    assert [w for w in workers(browser) if w[1] == "worker.js"] == [("shared_worker", "worker.js")]
+    assert [w for w in workers(browser, srv.url) if w[1] == "worker.js"] == [("shared_worker", "worker.js")]
 
 
 def test_a_shared_python_that_fails_tells_every_embed_and_retry_starts_one_again(fresh, site, tmp_path):
