@@ -84,7 +84,12 @@ SEEN = r"""() => {
       if (Array.isArray(m.tooltips)) for (const [label] of m.tooltips) out.push([`${type}.tooltips`, label]);
       if (m.description) out.push([`${type}.description`, m.description]);
       if (m.data && typeof m.data === "object") {
-        for (const [k, col] of Object.entries(m.data)) for (const s of strings(col)) out.push([`source.${k}`, s]);
+        // every column but the Contrast tab's corpus words ("word"): the sentences of a task's
+        // held-out set, whose cities are by design not in the model's vocabulary (data)
+        for (const [k, col] of Object.entries(m.data)) {
+          if (m.name === "contrast_words" && k === "word") continue;
+          for (const s of strings(col)) out.push([`source.${k}`, s]);
+        }
       }
     }
   }
