@@ -16,6 +16,17 @@ def page(browser, server):
     page.context.close()
 
 
+@pytest.fixture
+def fresh(browser):
+    """A new page of its own (no Python yet), for tests that watch a start: embeds, lazy and
+    shared Python. Fails on any console error."""
+    page = new_page(browser)
+    page.set_default_timeout(120_000)  # Python boots in 5-60 s, depending on the machine's load
+    yield page
+    page.watch.check()
+    page.context.close()
+
+
 @pytest.fixture(autouse=True)
 def no_console_errors(request):
     """Any console error, page error or dialog during a test that uses the page fails it."""

@@ -165,13 +165,7 @@ def test_style_css_uses_the_layout_widths():
 
 
 # ---- widths ----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def page(browser, server):
-    page = new_page(browser)
-    page.goto(server)
-    page.evaluate("window.pysim.ready")
-    yield page
-    page.context.close()
+# the module's page: tests/web/conftest.py's (Python ready)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -20,7 +20,6 @@ import numpy as np
 import pytest
 
 from pysim import api, presets
-from tests.conftest import new_page
 from tests.web.servers import SiteServer
 
 pytestmark = pytest.mark.e2e
@@ -53,15 +52,6 @@ def srv(site):
     s = SiteServer(site[0])
     yield s
     s.stop()
-
-
-@pytest.fixture
-def fresh(browser):
-    page = new_page(browser)
-    page.set_default_timeout(120_000)  # Python boots in 5-60 s, depending on the machine's load
-    yield page
-    page.watch.check()
-    page.context.close()
 
 
 def python_requests(srv, since):

@@ -15,7 +15,6 @@ import shutil
 import pytest
 
 from pysim import presets
-from tests.conftest import new_page
 from tests.web.servers import SiteServer
 from tests.web.test_lazy import assert_native
 
@@ -39,15 +38,6 @@ def srv(site):
     s = SiteServer(site[0])
     yield s
     s.stop()
-
-
-@pytest.fixture
-def fresh(browser):
-    page = new_page(browser)
-    page.set_default_timeout(120_000)  # Python boots in 5-60 s, depending on the machine's load
-    yield page
-    page.watch.check()
-    page.context.close()
 
 
 def workers(browser, base):
