@@ -120,7 +120,10 @@ function keepOffline() {
     sw.addEventListener("controllerchange", () =>
       showMessage(t("msg.new_version")), { once: true });
   }
-  ctl.ready.then(() => featured).then(() => sw.register(new URL("sw.js", import.meta.url)))
+  // after pysim.ready (features installed, the link's state restored and shown), read only once
+  // Python is up: reading it starts Python, which by then is a no-op
+  ctl.ready.then(() => featured).then(() => window.pysim.ready)
+    .then(() => sw.register(new URL("sw.js", import.meta.url)))
     .catch(() => {}); // without it, only repeat visits from the cache and offline use are lost
 }
 keepOffline();
