@@ -18,6 +18,7 @@
 //   (theme.js and lang.js, classic scripts run by index.html before the first paint, choose the
 //   theme and the language)
 //   opening.js     what the page opens on (the URL's text, model, step...; a prepared trace)
+//   pieces.js      BokehJS builds the views a piece a task (no long task)
 //   viewset.js     &views=: the parts an embed shows
 //   height.js      an embed's height, told to its parent page (which runs embed.js)
 //   features/      the tabs' features (features/index.js), the preview and the plot overlays
@@ -26,10 +27,11 @@ import { makeApi } from "./api.js";
 import { Controller } from "./controller.js";
 import { FEATURES } from "./features/index.js";
 import { install as installLazy } from "./lazy.js";
-import { drawPreview } from "./features/preview.js";
+import { drawPreview, markStep, reveal } from "./features/preview.js";
 import { tellHeight } from "./height.js";
 import { setup as setupLanguage, t } from "./i18n.js";
 import { opening } from "./opening.js";
+import { embedDocument, embedPieces, nextTask } from "./pieces.js";
 import { hideMessage, showError, showMessage, wireErrorBox } from "./status.js";
 import { wireSwipe } from "./swipe.js";
 import { Tabs } from "./tabs.js";
@@ -87,10 +89,30 @@ const drawn = (async () => {
   await afterPaint();
   performance.mark("pysim:preview"); // what the page opens on is on screen, as pictures
   await loadScripts(ctl.boot.bokeh);
-  await window.Bokeh.embed.embed_item(items.main, "pysim-root");
-  const views = new Views(ctl.boot.constants);
-  ctl.attach(views);
-  wire(ctl, views);
+  // BokehJS builds the views a piece a task (web/pieces.js; the rows of figures, web/embeds.py
+  // CONTAINERS, are taken apart into their figures). The trace is drawn into the models before any view exists (each piece is laid out once,
+  // with its data) and the widgets and keys are wired: the keyboard steps the pictures at once.
+  // Each piece, once built, takes its picture's place with its step cursor; the first figure
+  // with one answers stepping and hover ("pysim:answers").
+  let views = null;
+  const built = new Set();
+  const onStep = () => markStep(preview, ctl.t);
+  await embedPieces(items.main, "pysim-root", Object.keys(ctl.boot.views.containers), {
+    decoded: () => {
+      views = new Views(ctl.boot.constants);
+      ctl.attach(views);
+      wire(ctl, views);
+      ctl.addEventListener("step", onStep);
+    },
+    built: (piece) => {
+      built.add(piece.name);
+      reveal(preview, built);
+      if (views.built(piece, ctl.t) && !performance.getEntriesByName("pysim:answers").length) {
+        performance.mark("pysim:answers");
+      }
+    },
+  });
+  ctl.removeEventListener("step", onStep);
   wireSwipe(ctl, ctl.boot.constants.touch);
   await afterPaint();
   preview.remove();
@@ -100,10 +122,14 @@ const drawn = (async () => {
 })();
 // the feature tabs (web/panels/, web/features/): embedded once the main views are on screen
 const featured = drawn.then(async (views) => {
-  await window.Bokeh.embed.embed_item(items.panels, "pysim-panels");
+  await nextTask();
+  await embedDocument(items.panels, "pysim-panels"); // (BokehJS builds the open tab's views only)
   const ctx = { ctl, views, m: model, bridge: ctl.bridge, tabs: new Tabs(model), afterPaint,
                 showMessage, hideMessage, showError, at, traceToJson };
-  for (const feature of FEATURES) Object.assign(window.pysim, feature.install(ctx) || {});
+  for (const feature of FEATURES) { // a task each
+    await nextTask();
+    Object.assign(window.pysim, feature.install(ctx) || {});
+  }
 });
 for (const p of [drawn, featured]) {
   p.catch((err) => showError(t("msg.draw_failed", { reason: err.message }), () => location.reload()));

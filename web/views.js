@@ -32,7 +32,7 @@ export class Views {
                  unit: m("unit_lines"), probs: m("probs"), probLabels: m("prob_labels") };
     this.ndarray = window.Bokeh.require("core/util/ndarray").ndarray; // what image glyphs take
     this.PlainText = window.Bokeh.require("models/text/plain_text").PlainText;
-    this.cursors = CURSORS.map(([name, opts]) => new StepCursor(window.Bokeh.index.get_one(m(name)), name, opts));
+    this.cursors = []; // each once its figure's view is built: built()
     this.heat = HEAT.map((k) => m(`fig_${k}`));
     this.titles = this.heat.map((fig) => fig.title.text);
     this.xRange = this.heat[0].x_range;
@@ -46,6 +46,17 @@ export class Views {
     this.w = Object.fromEntries(["text", "preset", "back", "forward", "play", "reset", "scrub",
       "speed", "unit", "layer", "article_0", "article_1", "article_label", "article_gap"]
       .map((k) => [k, m(k)]));
+  }
+
+  /** A piece of the views is built (web/pieces.js): the step cursor of its figure, if it has one,
+   *  at step `t`. True if it has. */
+  built(piece, t) {
+    const spec = CURSORS.find(([name]) => name === piece.name);
+    if (!spec) return false;
+    const cursor = new StepCursor(window.Bokeh.index.get(piece), ...spec);
+    cursor.place(t);
+    this.cursors.push(cursor);
+    return true;
   }
 
   /** The article's example buttons, shown only for a model that knows every word of both. */

@@ -17,7 +17,9 @@ export function deepActive() {
 /** Change a BokehJS model's properties without running on() handlers. A widget that BokehJS
  *  renders anew for the change (a button's label: Play / Pause) keeps the keyboard focus. */
 export function set(model, props) {
-  const view = window.Bokeh && window.Bokeh.index.find_one(model);
+  // (find_one walks every view: only when the focus is in one, inside its shadow root)
+  const inView = Boolean(document.activeElement && document.activeElement.shadowRoot);
+  const view = inView && window.Bokeh && window.Bokeh.index.find_one(model);
   const host = view && view.el;
   const focused = Boolean(host && host.shadowRoot && host.shadowRoot.activeElement);
   setting++;

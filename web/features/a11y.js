@@ -29,6 +29,8 @@ const HANDLES = { scrub: ["a11y.scrub"], speed: ["a11y.speed"], clamp_value: ["a
 const HANDOVER = { train_start: "train_pause", train_pause: "train_start" };
 
 const viewOf = (model) => window.Bokeh.index.find_one(model); // null: not built yet (a closed tab)
+/** Every built view by its model, in one walk (find_one walks them all for each model). */
+const viewIndex = () => new Map([...window.Bokeh.index.all_views()].map((v) => [v.model, v]));
 
 /** Every element under `root`, through open shadow roots. */
 export function* deepElements(root) {
@@ -49,11 +51,11 @@ function untab(root = document) {
   }
 }
 
-function nameHandles(m) {
+function nameHandles(m, views) {
   for (const [name, keys] of Object.entries(HANDLES)) {
     let model;
     try { model = m(name); } catch { continue; } // a page without that feature
-    const view = viewOf(model);
+    const view = views.get(model);
     if (!view) continue;
     const handles = view.shadow_el.querySelectorAll(".noUi-handle");
     handles.forEach((h, k) => h.setAttribute("aria-label", t(keys[Math.min(k, keys.length - 1)])));
@@ -62,11 +64,11 @@ function nameHandles(m) {
 
 /** Number boxes (Spinner) named by their model's tags[0] (else title or name); their arrow
  *  buttons, which the keyboard's arrow keys replace, out of the tab order and of the tree. */
-function nameSpinners() {
+function nameSpinners(views) {
   for (const doc of window.Bokeh.documents) {
     for (const model of doc.all_models) {
       if ((model.type ?? model.constructor.__name__) !== "Spinner") continue;
-      const view = viewOf(model);
+      const view = views.get(model);
       if (!view || !view.shadow_el) continue;
       const input = view.shadow_el.querySelector("input");
       if (input && !input.hasAttribute("aria-label")) {
@@ -139,9 +141,9 @@ function handOver(m) {
   // listener: each view's host element listens)
   let last = null;
   const watched = new WeakSet();
-  const attach = () => {
+  const attach = (views) => {
     for (const [from] of pairs) {
-      const v = viewOf(from);
+      const v = views.get(from);
       if (!v || watched.has(v.el)) continue;
       watched.add(v.el);
       v.el.addEventListener("focusin", () => { last = from; });
@@ -158,7 +160,7 @@ function handOver(m) {
       });
     });
   }
-  attach();
+  attach(viewIndex());
   return attach;
 }
 
@@ -194,7 +196,10 @@ export function install({ ctl, m, tabs, afterPaint }) {
   // BokehJS builds a plot's toolbar once the plot is laid out (a tab's: once it opens): sweep
   // now and once the next frames are painted
   const watch = handOver(m);
-  const sweep = () => { nameHandles(m); nameSpinners(); untab(); watch(); };
+  const sweep = () => {
+    const views = viewIndex();
+    nameHandles(m, views); nameSpinners(views); untab(); watch(views);
+  };
   const soon = () => afterPaint().then(sweep).then(afterPaint).then(sweep);
   sweep();
   soon();

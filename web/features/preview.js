@@ -48,11 +48,12 @@ function heatCanvas(values, T, H, palette, low, high) {
  *  "#pysim-preview .pv-w" gives a widget's size (with its 5-px margin), so they wrap as the
  *  widgets do. Letters: m menu or text box with a title (grow: stretches), b button, l the
  *  article's label, g a gap, s the step slider, v the speed slider. */
+const ROWS = ["row_text", "row_article", "row_steps"]; // web/page.py's rows of widgets
 const CONTROLS = [["m w150", "m grow240"], ["l", "b w230", "b w230", "g w20", "b w210"],
   ["b w80", "b w80", "b w90", "b w80", "s grow200", "g w12", "v w170", "m w80", "m w80"]];
 
 function controls(note) {
-  const lines = CONTROLS.map((line) => el("div", { className: "pv-line" },
+  const lines = CONTROLS.map((line, k) => el("div", { className: "pv-line", dataset: { pieces: ROWS[k] } },
     ...line.map((cls) => el("div", { className: `pv-w ${cls}` }))));
   lines[0].lastChild.append(note);
   return el("div", { className: "pv-controls" }, ...lines);
@@ -81,7 +82,7 @@ export function drawPreview(root, boot, open, chosen = null) {
   const heat = preview.heatmaps.filter(([key]) => show(key)).map(([key, kind]) => {
     const title = t(`heat.${key}`); // web/strings.py
     if (!layer) { // pending: its values are Python's to compute
-      return el("div", { className: "pv-heat pending" }, el("div", { className: "pv-title" },
+      return el("div", { className: "pv-heat pending", dataset: { pieces: `fig_${key}` } }, el("div", { className: "pv-title" },
         t("embed.computing", { title })), el("div", { className: "pv-wait" }, t("embed.preview.computing")));
     }
     let [low, high] = preview.ranges[kind];
@@ -90,25 +91,27 @@ export function drawPreview(root, boot, open, chosen = null) {
       [low, high] = [-cmax, cmax];
     }
     const canvas = heatCanvas(layer[key], T, H, preview.palettes[boot.theme || "light"][kind], low, high);
-    return el("div", { className: "pv-heat", dataset: { key } }, el("div", { className: "pv-title" }, title), canvas);
+    return el("div", { className: "pv-heat", dataset: { key, pieces: `fig_${key}` } },
+      el("div", { className: "pv-title" }, title), canvas);
   });
   const parts = [];
   if (!chosen) parts.push(controls(t("preview.loading")));
   else if (show("text") || show("steps")) {
-    parts.push(el("div", { className: `pv-controls${show("text") ? " text" : ""}${show("steps") ? " steps" : ""}` },
-      t("embed.preview.loading")));
+    parts.push(el("div", { className: `pv-controls${show("text") ? " text" : ""}${show("steps") ? " steps" : ""}`,
+                           dataset: { pieces: ROWS.join(" ") } }, t("embed.preview.loading")));
   }
   if (show("tokens")) {
-    parts.push(el("div", { className: "pv-strip" }, el("div", { className: "pv-title" },
+    parts.push(el("div", { className: "pv-strip", dataset: { pieces: "tok_fig" } }, el("div", { className: "pv-title" },
       t("view.tokens")), strip));
   }
   if (heat.length) parts.push(el("div", { className: "pv-heats" }, ...heat));
   // where the unit plot and the tag probabilities will be: side by side or stacked
   if (!chosen) {
-    parts.push(el("div", { className: "pv-pairs" }, el("div", { className: "pv-pair" }),
-      el("div", { className: "pv-pair" })));
+    parts.push(el("div", { className: "pv-pairs" }, el("div", { className: "pv-pair", dataset: { pieces: "unit_fig" } }),
+      el("div", { className: "pv-pair", dataset: { pieces: "probs_fig" } })));
   } else if (show("unit") || show("probs")) {
-    parts.push(el("div", { className: "pv-row lines" }, el("div", {}, t("embed.preview.loading"))));
+    parts.push(el("div", { className: "pv-row lines", dataset: { pieces: "unit_fig probs_fig" } },
+      el("div", {}, t("embed.preview.loading"))));
   }
   if (chosen && show("diagram")) parts.push(diagramText(open, trace, tokens, now, l));
   const box = el("div", { id: "pysim-preview", ariaHidden: "true" }, ...parts);
@@ -128,4 +131,18 @@ function diagramText(open, trace, tokens, now, l) {
              t("embed.preview.computing")];
   }
   return el("div", { className: "pv-diagram" }, el("pre", {}, lines.join("\n")));
+}
+
+/** The pictures of the parts whose views are all built (`built`: their model names) are hidden,
+ *  uncovering the views in their place (web/pieces.js builds them one at a time); the rest
+ *  stays. */
+export function reveal(box, built) {
+  for (const part of box.querySelectorAll("[data-pieces]")) {
+    if (part.dataset.pieces.split(" ").every((name) => built.has(name))) part.style.visibility = "hidden";
+  }
+}
+
+/** The step the pictures' token strip frames (the keyboard steps before the views are built). */
+export function markStep(box, t) {
+  box.querySelectorAll(".pv-words span").forEach((span, k) => span.classList.toggle("now", k === t));
 }

@@ -1,0 +1,85 @@
+// BokehJS builds the main views piece by piece, one piece a task, so that the browser can take
+// input and paint between them (issue 13: no main-thread task over 100 ms after the first paint).
+// `Bokeh.embed.embed_item` builds a whole document in one task: ~1 s for the views of web/page.py
+// on a desktop, cold (decoding the JSON is ~40 ms of it; building, laying out and painting the
+// views the rest, about equally per figure).
+//
+// The document is decoded as one (the views share models: the step range, the heatmaps' source),
+// then its root (a Column) is taken apart: each of its children becomes a root of the document,
+// and the children of the rows named in `split` too (the six heatmaps, the two plots below). Each
+// root is built into an element of its own; the elements are arranged as the Column and its Rows
+// would arrange them (a flex column; a wrapping flex row whose items take their model's `flex`,
+// web/responsive.py BASIS), so the layout is the one web/page.py describes. A root is added to the
+// document (BokehJS builds the views of a root it is given: embed/standalone.ts) once the previous
+// one is built and the browser has had a turn.
+
+/** Give the browser a turn: input, rendering (scheduler.yield where there is one). */
+export const nextTask = () => (globalThis.scheduler && scheduler.yield
+  ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0)));
+
+const box = (cls) => Object.assign(document.createElement("div"), { className: cls });
+
+/** The root's pieces in the order they are built, and their elements, inside `host`. */
+function takeApart(root, split, host) {
+  const pieces = [], els = [];
+  const column = box("pysim-column");
+  host.append(column);
+  for (const child of root.children) {
+    if (!split.includes(child.name)) {
+      pieces.push(child);
+      els.push(column.appendChild(box("pysim-piece")));
+      continue;
+    }
+    const row = column.appendChild(box("pysim-row"));
+    row.hidden = !child.visible; // an embed's &views= hid it (web/viewset.js)
+    for (const item of child.children) {
+      const el = row.appendChild(box("pysim-piece"));
+      el.style.flex = (item.styles && item.styles.flex) || "1 1 auto";
+      pieces.push(item);
+      els.push(el);
+    }
+  }
+  // a piece the page hides (an embed's &views=) takes no room in its row
+  pieces.forEach((piece, k) => {
+    const show = () => { els[k].hidden = !piece.visible; };
+    show();
+    piece.property("visible").change.connect(show);
+  });
+  return { pieces, els };
+}
+
+/** Build `item` (a json_item whose root is a Column) into element `target`, piece by piece;
+ *  resolves once every piece is built. `split`: names of the Rows whose children are pieces.
+ *  `decoded()` runs once the models exist and before any view does: data given to them then is
+ *  laid out and painted once, with each piece (not a second time, all together, after).
+ *  `built(model)` runs once each piece's views are built. */
+export async function embedPieces(item, target, split, { decoded = () => {}, built = () => {} } = {}) {
+  const { Document } = window.Bokeh.require("document");
+  const { add_document_standalone } = window.Bokeh.require("embed/standalone");
+  const doc = Document.from_json(item.doc);
+  decoded(doc);
+  await nextTask();
+  const root = doc.roots()[0];
+  const { pieces, els } = takeApart(root, split, document.getElementById(target));
+  doc.remove_root(root);
+  // the elements by the index each piece will have among the document's roots
+  await add_document_standalone(doc, document.getElementById(target), els);
+  for (const piece of pieces) {
+    await nextTask();
+    doc.add_root(piece); // BokehJS builds it (and paints it in the next frame)
+    while (!window.Bokeh.index.get(piece)) await nextTask(); // (get: the roots' views only)
+    built(piece);
+  }
+  return doc;
+}
+
+/** Build `item` (a json_item) into element `target` as embed_item does, but decoding its JSON and
+ *  building its views in two tasks. */
+export async function embedDocument(item, target) {
+  const { Document } = window.Bokeh.require("document");
+  const { add_document_standalone } = window.Bokeh.require("embed/standalone");
+  const doc = Document.from_json(item.doc);
+  await nextTask();
+  await add_document_standalone(doc, document.getElementById(target), []);
+  return doc;
+}
