@@ -1,6 +1,7 @@
 """pysim: an LSTM you can watch, gate by gate. Plain Python + numpy (runs in Pyodide too)."""
+from .lstm import gradient_flow, sigmoid, softmax
 from .model import (GATES, MAX_TOKENS, UNK, UNK_TOKENS, Clamp, Config, Layer, Model, Trace,
-                    gradient_flow, sigmoid, softmax, tokenize)
+                    tokenize)
 from .io import ModelFileError, load, load_any, load_keras, read_vocab, save, to_bytes
 
 __version__ = "0.1.0"

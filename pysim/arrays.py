@@ -11,8 +11,9 @@ import re
 
 import numpy as np
 
-from .model import Config, Layer, Model, swap_fi
+from .model import Config, Layer, Model
 from .npzfile import ModelFileError
+from .torchnames import swap_fi
 from .words import read_vocab
 
 MAX_LAYERS = 16

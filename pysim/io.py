@@ -81,10 +81,11 @@ from . import torchnames
 # in pysim.npzfile, pysim.arrays and pysim.words and are used from here
 from .arrays import (MAX_HIDDEN, MAX_INPUT, MAX_LAYERS, MAX_META_CHARS,  # noqa: F401
                      MAX_TAGS, MAX_VOCAB, _meta, from_arrays)
-from .model import Model, torch_names
+from .model import Model
 from .npzfile import (MAX_ARRAY_BYTES, MAX_FILE_BYTES, MAX_MEMBERS,  # noqa: F401
                       MAX_TOTAL_BYTES, ModelFileError, positional, read_npz, refuse_positional)
 from .tasks import ARTICLE_SENTENCES
+from .torchnames import torch_names
 from .words import example_text, knows_words, read_vocab, reads  # noqa: F401
 
 is_keras = _keras.is_keras

@@ -17,9 +17,11 @@ rows [W_f; W_i; W_g; W_o] and columns [h part | x part]; W . [h_{t-1}, x_t] + b 
 W_x . x_t + b for all steps at once, plus W_h . h_{t-1} at each step.
 
 Everything that learns or takes a gradient runs on forward() and backward(): training
-(pysim.train), Model.loss_and_grads, gradient_flow; the tests check them against finite
-differences and PyTorch. Model.trace (pysim.model), which the page runs at every keystroke, is
-their fast twin for one sequence (one product and one tanh per step). The tests check the two
+(pysim.train), loss_and_grads (Model.loss_and_grads), gradient_flow() (||dL_T/dC_t||, the
+page's "how far back does the loss reach" view); the tests check them against finite
+differences and PyTorch. Model.trace (pysim.model), which the page runs at every keystroke,
+runs their fast twin for one sequence (pysim.fast: one product and one tanh per step) by
+default. The tests (tests/test_fast.py) check the two
 against each other on every shape they use, clamps included: whole sequences agree to 1e-12
 for weights up to PyTorch's init scale (the presets', the fixtures'), and every step of the
 fast trace is this step to 1e-12 for any weights (with large weights an LSTM can be chaotic:
@@ -161,6 +163,11 @@ def backward(model, fw: Forward, dlogits, ids=None):
     return grads, dc
 
 
+def softmax(z):  # (T, K) -> (T, K), rows sum to 1
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
 def log_softmax(z):  # (..., K) -> (..., K)
     z = z - z.max(axis=-1, keepdims=True)
     return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
@@ -187,6 +194,28 @@ def loss_and_grads(model, x, tags, mask, ids=None):
     dlogits *= mask[..., None] / n
     grads, _ = backward(model, fw, dlogits, ids)
     return float(loss), grads, fw.logits
+
+
+def gradient_flow(model, inputs, target=None):
+    """How far back the loss of the LAST step reaches: ||dL_T/dC_t|| for t = 0..T-1.
+
+    L_T = -log p_T(target) at the last step only (target: tag name or index; default the
+    model's own prediction at the last step). Returns (L, T) norms, one row per layer.
+    Compare with rnn.gradient_flow (a plain tanh RNN of the same size on the same inputs).
+    """
+    _, _, x = model.embed(inputs)
+    if x.shape[0] == 0:
+        raise ValueError("cannot compute a gradient over an empty sequence")
+    if model.head_W is None:
+        raise ValueError("this model has no softmax head, so it has no loss")
+    fw = forward(model, x[None])                             # a batch of one
+    p = softmax(fw.logits[0])                                # (T, K)
+    y = int(np.argmax(p[-1])) if target is None else int(model.tag_ids([target], 1)[0])
+    dlogits = np.zeros_like(fw.logits)                       # (1, T, K) zero: no loss before T
+    dlogits[0, -1] = p[-1]
+    dlogits[0, -1, y] -= 1.0
+    _, dc = backward(model, fw, dlogits)
+    return np.linalg.norm(dc[:, :, 0], axis=-1)              # (L, T)
 
 
 class Clamps:

@@ -2,56 +2,39 @@
 
 The equations (the article's, one line each) are pysim.lstm.step; the forward pass and backprop
 through time that training and the gradients run on are pysim.lstm.forward / backward.
-Model.trace is their fast twin for one sequence, what the page runs at every keystroke: the four
-gate pre-activations are one product [W | b] . [h_{t-1}, x_t, 1] per step with the rows of
-[W | b] pre-scaled, so that one tanh gives all four gates (gate_scale):
-
-    sigma(z) = 0.5 * tanh(0.5 * z) + 0.5   (f, i, o)      tanh(z) = 1.0 * tanh(1.0 * z) + 0.0   (g)
-
-Model.trace(fast=False) runs pysim.lstm.forward (a batch of one) instead; the tests check the
-twins against each other on every shape they use (pysim.lstm says how).
+Model.trace runs their fast twin for one sequence (pysim.fast.forward: one product and one tanh
+per step), what the page runs at every keystroke; Model.trace(fast=False) runs
+pysim.lstm.forward (a batch of one) instead; the tests check the twins against each other on
+every shape they use (pysim.lstm says how).
 
 Inside pysim the four gate blocks are stacked in the article's order (f, i, g, o):
 W is (4H, H + D) with rows [W_f; W_i; W_g; W_o] and columns [h part | x part].
-The file format (pysim.io) converts to PyTorch's (i, f, g, o) order at the boundary.
+The file format (pysim.io) converts to PyTorch's (i, f, g, o) order at the boundary
+(pysim.torchnames: torch_names, swap_fi).
 Model.loss_and_grads gives the loss and its gradients (pysim.lstm.backward, a gradient being
-its forward name with a d); gradient_flow() gives ||dL_T/dC_t|| for the page's "how far back
-does the loss reach" view.
+its forward name with a d), under PyTorch's names; pysim.lstm.gradient_flow gives
+||dL_T/dC_t|| for the page's "how far back does the loss reach" view.
 
-No I/O here (pysim.io reads and writes the file: pysim.load, pysim.save): this module
-imports nothing of pysim and runs unchanged in CPython and in Pyodide.
+No I/O here (pysim.io reads and writes the file: pysim.load, pysim.save): this module imports
+only pysim.lstm, pysim.fast and pysim.torchnames, and runs unchanged in CPython and in Pyodide.
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import fast as _fast
 from . import lstm
-from .lstm import sigmoid  # noqa: F401 (gate_scale folds it; pysim.sigmoid)
+# benchmarks/pybench.py times the fast twin's numpy calls with these, as pysim.model's
+from .fast import EINSUM_MATVEC_SIZE, gate_scale  # noqa: F401
+from .lstm import softmax
+from .torchnames import torch_names
 
 GATES = ("f", "i", "g", "o")  # the article's order; row blocks of W
 UNK = "<unk>"  # pysim's own unknown-word token (its presets and training vocabularies)
 UNK_TOKENS = (UNK, "<UNK>", "[UNK]", "<oov>", "<OOV>")  # recognised in a vocabulary, in this order
 MAX_TOKENS = 1000  # longer texts are cut here (the page and the CLI say so)
-# Pyodide's numpy has no BLAS: there einsum's loop does a matrix-vector product of more than
-# ~3000 weights faster than matmul's (4H x (2H + 1): H = 32: 5.4 vs 6.8 us; H = 128: 44 vs 103 us)
-EINSUM_MATVEC_SIZE = 3000 if sys.platform == "emscripten" else None
-
-
-def gate_scale(H: int):
-    """(4H,) scale and shift with which one tanh gives all four gates [f | i | g | o]:
-    scale * tanh(scale * z) + shift is sigmoid(z) (pysim.lstm.sigmoid) for f, i, o and tanh(z)
-    for g."""
-    scale = np.repeat([0.5, 0.5, 1.0, 0.5], H)
-    shift = np.repeat([0.5, 0.5, 0.0, 0.5], H)
-    return scale, shift
-
-
-def softmax(z):  # (T, K) -> (T, K), rows sum to 1
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 def tokenize(text: str) -> list[str]:
@@ -238,7 +221,7 @@ class Model:
         h0, c0: (L, H) initial state (zeros by default).
         clamps: optional list of Clamp overriding gate values (the trace is recomputed with them).
         fast: False runs the article's equations line by line (pysim.lstm.forward, a batch of
-        one) instead of their fast twin below: the same values to 1e-12, a few times slower.
+        one) instead of their fast twin (pysim.fast): the same values to 1e-12, a few times slower.
         """
         cfg = self.config
         L, H = cfg.num_layers, cfg.hidden_size
@@ -247,7 +230,7 @@ class Model:
         h0 = np.zeros((L, H)) if h0 is None else np.asarray(h0, dtype=np.float64)
         c0 = np.zeros((L, H)) if c0 is None else np.asarray(c0, dtype=np.float64)
         if fast:
-            f, i, g, o, c, h = self._fast_forward(x, h0, c0, clamps)
+            f, i, g, o, c, h = _fast.forward(self, x, h0, c0, clamps)
         else:
             fw = lstm.forward(self, x[None], h0[:, None], c0[:, None], clamps)  # a batch of one
             f, i, g, o, c, h = (a[:, -T:, 0] if T else a[:, :0, 0]
@@ -258,55 +241,6 @@ class Model:
             probs = softmax(logits) if T else np.zeros((0, len(self.head_b)))
         return Trace(tokens=tokens, unknown=unknown, x=x, f=f, i=i, g=g, o=o, c=c, h=h,
                      h0=h0, c0=c0, logits=logits, probs=probs, clamps=list(clamps or []))
-
-    def _fast_forward(self, x, h0, c0, clamps):
-        """pysim.lstm.forward for one sequence x (T, D), fast: (L, T, H) f, i, g, o, C, h.
-
-        One step at a time, so a trace split over several calls is bit-identical. Row t of hx1
-        is [h_{t-1}, x_t, 1], so z_t = [W | b] . hx1[t] is one product, and h_t is written
-        straight into row t + 1. The rows of [W | b] are multiplied by `scale` (exact: 1/2 or
-        1), so the product is scale * z_t, and one tanh of it gives all four gates (gate_scale).
-        """
-        L, H, T = self.config.num_layers, self.config.hidden_size, x.shape[0]
-        gates = np.empty((L, T, 4 * H))                  # [f | i | g | o] after activation
-        c, h = np.empty((L, T, H)), np.empty((L, T, H))
-        scale, shift = gate_scale(H)
-        masks = lstm.Clamps(clamps, L, T, H) if clamps else None
-        inp = x  # (T, D) input of the current layer
-        for l, layer in enumerate(self.layers):
-            Wb = np.concatenate([layer.W, layer.b[:, None]], axis=1)  # (4H, H + D + 1)
-            Wb *= scale[:, None]  # in place: a new (4H, H + D + 1) array costs page faults
-            hx1 = np.empty((T + 1, Wb.shape[1]))         # (T + 1, H + D + 1)
-            hx1[0, :H] = h0[l]
-            hx1[:T, H:-1] = inp
-            hx1[:, -1] = 1.0
-            use_einsum = EINSUM_MATVEC_SIZE is not None and Wb.size >= EINSUM_MATVEC_SIZE
-            c_prev = c0[l]
-            f_l, i_l, g_l, o_l = (gates[l, :, k * H:(k + 1) * H] for k in range(4))  # (T, H) views
-            steps = zip(hx1, gates[l], f_l, i_l, g_l, o_l, c[l], hx1[1:, :H])  # row t: step t
-            for t, (hx_t, a_t, f_t, i_t, g_t, o_t, c_t, h_t) in enumerate(steps):
-                if use_einsum:
-                    np.einsum("gk,k->g", Wb, hx_t, out=a_t)  # (4H,) scale * (W.[h_{t-1}, x_t] + b)
-                else:
-                    np.matmul(Wb, hx_t, out=a_t)
-                np.tanh(a_t, out=a_t)
-                a_t *= scale
-                a_t += shift                             # f_t, i_t, g_t (C~), o_t: the gates
-                if masks is not None:
-                    masks.at(l, t).gates(f_t, i_t, o_t)  # in place
-                np.multiply(f_t, c_prev, out=c_t)
-                c_t += i_t * g_t                         # memory cell
-                if masks is not None:
-                    masks.at(l, t).patch_cell(c_t)       # in place (pysim.patching)
-                np.tanh(c_t, out=h_t)
-                h_t *= o_t                               # output
-                if masks is not None:
-                    masks.at(l, t).silence(c_t, h_t)     # in place
-                c_prev = c_t
-            h[l] = hx1[1:, :H]
-            inp = h[l]                                   # (T, H) feeds the next layer
-        f, i, g, o = (np.ascontiguousarray(gates[:, :, k * H:(k + 1) * H]) for k in range(4))
-        return f, i, g, o, c, h
 
     # ---- tags ----------------------------------------------------------------
     def tag_ids(self, tags, T: int):
@@ -364,56 +298,3 @@ class Model:
                                              None if ids is None else ids[None])
         return loss, torch_names(grads, self.config.hidden_size, grads=True)
 
-
-def swap_fi(a, H: int):
-    """Swap the first two row blocks: pysim's (f, i, g, o) <-> PyTorch/Keras (i, f, g, o).
-
-    Its own inverse. Works on (4H, ...) arrays and (4H,) vectors.
-    """
-    return np.concatenate([a[H:2 * H], a[0:H], a[2 * H:]], axis=0)
-
-
-def torch_names(arrays: dict, H: int, grads: bool = False) -> dict:
-    """pysim-named arrays -> PyTorch state_dict names and layout (float64 numpy arrays).
-
-    W_l (4H, H + D) [f; i; g; o] becomes lstm.weight_hh_l{l} (4H, H) and lstm.weight_ih_l{l}
-    (4H, D), rows in (i, f, g, o). pysim keeps one bias b = bias_ih + bias_hh: parameters are
-    written as bias_ih = b, bias_hh = 0; gradients as bias_ih = bias_hh = db (both get dL/db).
-    """
-    out = {}
-    if arrays.get("embedding") is not None:
-        out["embedding.weight"] = arrays["embedding"]
-    l = 0
-    while f"W_{l}" in arrays:
-        W, b = arrays[f"W_{l}"], arrays[f"b_{l}"]
-        out[f"lstm.weight_ih_l{l}"] = swap_fi(W[:, H:], H)
-        out[f"lstm.weight_hh_l{l}"] = swap_fi(W[:, :H], H)
-        out[f"lstm.bias_ih_l{l}"] = swap_fi(b, H)
-        out[f"lstm.bias_hh_l{l}"] = swap_fi(b, H) if grads else np.zeros_like(b)
-        l += 1
-    if arrays.get("head_W") is not None:
-        out["head.weight"] = arrays["head_W"]
-        out["head.bias"] = arrays["head_b"]
-    return out
-
-
-def gradient_flow(model: Model, inputs, target=None):
-    """How far back the loss of the LAST step reaches: ||dL_T/dC_t|| for t = 0..T-1.
-
-    L_T = -log p_T(target) at the last step only (target: tag name or index; default the
-    model's own prediction at the last step). Returns (L, T) norms, one row per layer.
-    Compare with rnn.gradient_flow (a plain tanh RNN of the same size on the same inputs).
-    """
-    _, _, x = model.embed(inputs)
-    if x.shape[0] == 0:
-        raise ValueError("cannot compute a gradient over an empty sequence")
-    if model.head_W is None:
-        raise ValueError("this model has no softmax head, so it has no loss")
-    fw = lstm.forward(model, x[None])                        # a batch of one
-    p = softmax(fw.logits[0])                                # (T, K)
-    y = int(np.argmax(p[-1])) if target is None else int(model.tag_ids([target], 1)[0])
-    dlogits = np.zeros_like(fw.logits)                       # (1, T, K) zero: no loss before T
-    dlogits[0, -1] = p[-1]
-    dlogits[0, -1, y] -= 1.0
-    _, dc = lstm.backward(model, fw, dlogits)
-    return np.linalg.norm(dc[:, :, 0], axis=-1)              # (L, T)

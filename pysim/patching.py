@@ -8,7 +8,7 @@ copies the state of chosen units at step t from run A into run B, and B runs on 
     what = "ch":  C_t and h_t of each chosen unit are A's
 
 The forward pass takes patches as it takes clamps (pysim.lstm.Clamps, gate "patch"): in
-pysim.lstm.step and Model.trace's fast twin, C_t is overwritten right after
+pysim.lstm.step and Model.trace's fast twin (pysim.fast), C_t is overwritten right after
 C_t = f_t * C_{t-1} + i_t * C~_t, h_t right after h_t = o_t * tanh(C_t). Patching no units
 changes nothing; patching every unit's C and h at step t makes B's later steps A's, when the
 later inputs are the same.

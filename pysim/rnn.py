@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .model import Model, softmax, tokenize
+from . import lstm
+from .lstm import softmax
+from .model import Model, tokenize
 
 
 def gradient_flow(x, hidden_size: int, num_tags: int, seed: int = 0, target: int = 0):
@@ -49,11 +51,10 @@ def gradient_flow(x, hidden_size: int, num_tags: int, seed: int = 0, target: int
 def compare(model: Model, inputs, target=None, seed: int = 0):
     """(lstm (T,), rnn (T,)): ||dL_T/dC_t|| of the model's top layer and ||dL_T/dh_t|| of a
     random tanh RNN with the same hidden size on the same input vectors."""
-    from .model import gradient_flow as lstm_flow
     if isinstance(inputs, str):
         inputs = tokenize(inputs)
     tr = model.trace(inputs)
     y = int(np.argmax(tr.probs[-1])) if target is None else int(model.tag_ids([target], 1)[0])
-    lstm = lstm_flow(model, inputs, y)[-1]
+    flow = lstm.gradient_flow(model, inputs, y)[-1]
     rnn = gradient_flow(tr.x, model.config.hidden_size, len(model.head_b), seed=seed, target=y)
-    return lstm, rnn
+    return flow, rnn

@@ -1,14 +1,20 @@
-"""PyTorch module names -> pysim's roles embedding / lstm / head (the rules: pysim.io's docstring).
+"""PyTorch's names and layout <-> pysim's, both ways.
 
-A state_dict name is <module>.<parameter>; the module may be nested ("model.encoder"). pysim's
-own names are embedding.weight, lstm.<param>_l{k}, head.weight / head.bias; a bare nn.LSTM's
-keys (weight_ih_l0, ...) have no module. Other module names are mapped by `names`
-({"emb": "embedding", "encoder": "lstm", "fc": "head"}, or "emb=embedding,encoder=lstm,fc=head")
-or detected by structure when only one assignment fits:
+Reading, to_pysim: PyTorch module names -> pysim's roles embedding / lstm / head (the rules:
+pysim.io's docstring). A state_dict name is <module>.<parameter>; the module may be nested
+("model.encoder"). pysim's own names are embedding.weight, lstm.<param>_l{k}, head.weight /
+head.bias; a bare nn.LSTM's keys (weight_ih_l0, ...) have no module. Other module names are
+mapped by `names` ({"emb": "embedding", "encoder": "lstm", "fc": "head"}, or
+"emb=embedding,encoder=lstm,fc=head") or detected by structure when only one assignment fits:
 
     lstm       the one module with weight_ih_l0 / weight_hh_l0 / ...
     embedding  a module with only a 2-D weight whose width is the LSTM's input width
     head       a module with a 2-D weight (K, H) (H = the LSTM's units) and optionally bias (K,)
+
+Writing, torch_names: pysim-named arrays (Model.parameters, or their gradients) -> a state_dict's
+names and layout, what pysim.io saves and Model.loss_and_grads returns. swap_fi converts the
+gate order of a row block: pysim's (f, i, g, o) <-> PyTorch's (i, f, g, o) (pysim.arrays reads
+a file's LSTM weights back with it).
 """
 from __future__ import annotations
 
@@ -151,3 +157,37 @@ def to_pysim(arrays: dict, names=None):
         out[new] = a
         origin[new] = name
     return out, origin
+
+
+# ---- pysim -> PyTorch: names, layout and gate order --------------------------------------------
+
+def swap_fi(a, H: int):
+    """Swap the first two row blocks: pysim's (f, i, g, o) <-> PyTorch/Keras (i, f, g, o).
+
+    Its own inverse. Works on (4H, ...) arrays and (4H,) vectors.
+    """
+    return np.concatenate([a[H:2 * H], a[0:H], a[2 * H:]], axis=0)
+
+
+def torch_names(arrays: dict, H: int, grads: bool = False) -> dict:
+    """pysim-named arrays -> PyTorch state_dict names and layout (float64 numpy arrays).
+
+    W_l (4H, H + D) [f; i; g; o] becomes lstm.weight_hh_l{l} (4H, H) and lstm.weight_ih_l{l}
+    (4H, D), rows in (i, f, g, o). pysim keeps one bias b = bias_ih + bias_hh: parameters are
+    written as bias_ih = b, bias_hh = 0; gradients as bias_ih = bias_hh = db (both get dL/db).
+    """
+    out = {}
+    if arrays.get("embedding") is not None:
+        out["embedding.weight"] = arrays["embedding"]
+    l = 0
+    while f"W_{l}" in arrays:
+        W, b = arrays[f"W_{l}"], arrays[f"b_{l}"]
+        out[f"lstm.weight_ih_l{l}"] = swap_fi(W[:, H:], H)
+        out[f"lstm.weight_hh_l{l}"] = swap_fi(W[:, :H], H)
+        out[f"lstm.bias_ih_l{l}"] = swap_fi(b, H)
+        out[f"lstm.bias_hh_l{l}"] = swap_fi(b, H) if grads else np.zeros_like(b)
+        l += 1
+    if arrays.get("head_W") is not None:
+        out["head.weight"] = arrays["head_W"]
+        out["head.bias"] = arrays["head_b"]
+    return out

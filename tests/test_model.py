@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from pysim.model import Clamp, Config, Layer, Model, gradient_flow, swap_fi, torch_names
+from pysim.model import Clamp, Config, Layer, Model
 from pysim import lstm
 from tests.helpers import word_model
 
@@ -203,79 +203,3 @@ def test_grads_use_torch_names_and_order():
     assert np.array_equal(g["lstm.weight_hh_l1"][H:2 * H], internal["W_1"][:H, :H])
     assert np.array_equal(g["lstm.bias_ih_l0"], g["lstm.bias_hh_l0"])
     assert g["lstm.weight_ih_l0"].shape == (12, 2) and g["lstm.weight_ih_l1"].shape == (12, 3)
-
-
-def test_swap_fi_is_its_own_inverse():
-    a = np.arange(8 * 3).reshape(8, 3)
-    assert np.array_equal(swap_fi(swap_fi(a, 2), 2), a)
-    assert np.array_equal(swap_fi(a, 2)[:2], a[2:4])
-
-
-def test_torch_names_params():
-    m = word_model(L=1, H=2, D=3)
-    sd = torch_names(m.parameters(), 2)
-    assert sd["lstm.weight_ih_l0"].shape == (8, 3) and np.all(sd["lstm.bias_hh_l0"] == 0)
-
-
-def test_gradient_flow_matches_finite_difference_in_c():
-    # dL_T/dC_t through a perturbation of C_t: perturb the cell via c0 at t = -1 ... use t = 0:
-    # L_T depends on C_0 only through the recurrence, so check with the vector ||dL/dc0||.
-    m = word_model(L=1, H=3, D=2, seed=5)
-    tokens = "arrive Beijing on November 2nd".split()
-    norms = gradient_flow(m, tokens, target="destination")
-    assert norms.shape == (1, 5) and np.all(norms >= 0)
-    # finite difference of L_T with respect to the initial cell gives dL/dC_{-1} = dL/dC_0 * f_0
-    fw = lstm.forward(m, m.embedding[m.encode(tokens)[0]][None])  # a batch of one
-    probs = m.trace(tokens).probs
-    y = 1
-
-    def LT(c0):
-        return -np.log(m.trace(tokens, c0=c0).probs[-1, y])
-    eps = 1e-6
-    num = np.array([(LT(np.eye(3)[k][None] * eps) - LT(-np.eye(3)[k][None] * eps)) / (2 * eps)
-                    for k in range(3)])
-    d = np.zeros((1,) + probs.shape)
-    d[0, -1] = probs[-1]
-    d[0, -1, y] -= 1
-    _, dc = lstm.backward(m, fw, d)                          # (L, T, B, H)
-    np.testing.assert_allclose(num, dc[0, 0, 0] * fw.f[0, 0, 0], rtol=1e-6, atol=1e-10)
-    assert np.allclose(np.linalg.norm(dc[0, :, 0], axis=-1), norms[0])
-
-
-# ---- Model.trace is the fast twin of the article's equations (pysim.lstm) ---------------------
-
-
-def twin_models():
-    """Every shape the tests and the page use: the presets, the PyTorch fixtures, the benchmark
-    sizes (H = 32, 128 at T = 200), deep stacks, saturated weights."""
-    from pysim import presets
-    from tests.test_torch_reference import CASES, fixture
-    from benchmarks.pybench import make_model, make_text
-    for name in presets.NAMES:
-        yield name, presets.load(name), presets.default_text(name)
-    for case in CASES:
-        m, inputs, _, _ = fixture(case)
-        yield f"torch-{case}", m, inputs
-    for H in (32, 128):
-        yield f"bench-H{H}", make_model(H), make_text(200)
-    yield "deep", word_model(L=3, H=7, D=5, seed=9), "arrive Beijing on November 2nd " * 8
-    sat = word_model(L=2, H=6, D=4, seed=10)
-    for layer in sat.layers:
-        layer.W *= 1e3
-    yield "saturated", sat, "arrive Beijing on November 2nd leave Beijing"
-
-
-TWINS = list(twin_models())
-
-
-@pytest.mark.parametrize("k", range(len(TWINS)), ids=[name for name, _, _ in TWINS])
-def test_fast_trace_agrees_with_the_equations(k):
-    _, m, inputs = TWINS[k]
-    from tests.test_properties import assert_twins
-    L, H = m.config.num_layers, m.config.hidden_size
-    assert_twins(m, inputs)
-    rng = np.random.default_rng(1)
-    h0, c0 = rng.uniform(-1, 1, (L, H)), rng.uniform(-3, 3, (L, H))
-    assert_twins(m, inputs, h0=h0, c0=c0,
-                 clamps=[Clamp("f", 0.0, t0=1, t1=2), Clamp("i", 1.0, layer=L - 1, unit=H - 1),
-                         Clamp("o", 0.25, unit=0, t0=3), Clamp("zero", layer=L - 1, unit=0, t0=2, t1=4)])

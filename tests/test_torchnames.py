@@ -1,11 +1,13 @@
 """PyTorch module names -> pysim's roles (pysim.torchnames): detected by the modules' shapes,
 ambiguity refused with what was found and how to map it (names=, --names), and messages that
-name the file's own arrays."""
+name the file's own arrays; pysim's arrays -> PyTorch's names and gate order (torch_names,
+swap_fi)."""
 import numpy as np
 import pytest
 
 from pysim.io import ModelFileError, load
-from tests.helpers import npz, same_trace
+from pysim.torchnames import swap_fi, torch_names
+from tests.helpers import npz, same_trace, word_model
 from tests.test_words import TAGS, model, renamed
 
 
@@ -55,3 +57,17 @@ def test_messages_name_the_files_arrays():
     arrays["fc.bias"] = np.full(3, np.nan)
     with pytest.raises(ModelFileError, match="array 'fc.bias': contains NaN"):
         load(npz(**arrays, meta={"vocab": m.config.vocab}))
+
+
+# ---- pysim -> PyTorch: names, layout and gate order --------------------------------------------
+
+def test_swap_fi_is_its_own_inverse():
+    a = np.arange(8 * 3).reshape(8, 3)
+    assert np.array_equal(swap_fi(swap_fi(a, 2), 2), a)
+    assert np.array_equal(swap_fi(a, 2)[:2], a[2:4])
+
+
+def test_torch_names_params():
+    m = word_model(L=1, H=2, D=3)
+    sd = torch_names(m.parameters(), 2)
+    assert sd["lstm.weight_ih_l0"].shape == (8, 3) and np.all(sd["lstm.bias_hh_l0"] == 0)

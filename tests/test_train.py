@@ -50,7 +50,7 @@ def test_batched_grads_equal_per_sequence_grads():
 
 def torch_names_to_pysim(g, m):
     """loss_and_grads' torch-named gradients back to pysim names (W_l, b_l, ...)."""
-    from pysim.model import swap_fi
+    from pysim.torchnames import swap_fi
     H, out = m.config.hidden_size, {"embedding": g["embedding.weight"], "head_W": g["head.weight"],
                                      "head_b": g["head.bias"]}
     for l in range(m.config.num_layers):

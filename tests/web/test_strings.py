@@ -1,5 +1,6 @@
-"""web/strings.py: every language has every key, with the same placeholders; every key the page's
-code names exists."""
+"""web/strings.py and its tables (web/locales/<lang>.json): every language has every key, in the
+same order, with the same placeholders; the groups web/locales/README.md lists start where it
+says; every key the page's code names exists."""
 from __future__ import annotations
 
 import re
@@ -15,9 +16,28 @@ def test_every_language_has_every_key_with_the_same_placeholders():
     for lang in strings.LANGS:
         table = strings.STRINGS[lang]
         assert set(table) == set(en), (lang, set(en) ^ set(table))
+        assert list(table) == list(en), lang  # line N of <lang>.json translates line N of en.json
         for key, s in table.items():
             assert s.strip(), (lang, key)
             assert strings.placeholders(s) == strings.placeholders(en[key]), (lang, key)
+
+
+def test_the_groups_the_readme_lists_start_at_their_keys_in_order():
+    """JSON has no comments: web/locales/README.md lists the groups by their first key."""
+    readme = (ROOT / "web" / "locales" / "README.md").read_text(encoding="utf-8")
+    firsts = re.findall(r"^\| `([\w.]+)` \|", readme, re.M)
+    keys = list(strings.STRINGS["en"])
+    assert firsts and firsts[0] == keys[0], firsts
+    assert all(k in keys for k in firsts), [k for k in firsts if k not in keys]
+    assert [keys.index(k) for k in firsts] == sorted(keys.index(k) for k in firsts), firsts
+
+
+def test_the_tables_are_utf8_json_with_the_characters_themselves():
+    """A translator reads the files as text: characters, not \\u escapes (ensure_ascii=False)."""
+    for lang in strings.LANGS:
+        raw = (strings.LOCALES / f"{lang}.json").read_text(encoding="utf-8")
+        assert "\\u" not in raw, lang
+        assert raw.endswith("}\n"), lang
 
 
 def test_chinese_uses_the_articles_terms():
