@@ -108,7 +108,7 @@ def primitive_times(sizes=(12, 32, 128), T: int = 200, blocks: int = 5, min_s: f
     a trace has (tanh's speed depends on them). `step` is Model.trace per step (an H = D random
     layer, T steps), which makes these calls (1 mat-vec, 1 + 1 tanh, 2 element-wise on 4H and 3
     on H into existing arrays, 1 new (H,)) plus the trace's own arrays."""
-    from pysim import model as M
+XX
     rng = np.random.default_rng(0)
     reps = 100  # calls per timed function: the Python call of the timing loop is spread thin
     out = []
@@ -116,8 +116,8 @@ def primitive_times(sizes=(12, 32, 128), T: int = 200, blocks: int = 5, min_s: f
         Wb = rng.standard_normal((4 * H, 2 * H + 1))
         hx, z, a = rng.uniform(-1, 1, 2 * H + 1), rng.uniform(-3, 3, 4 * H), np.empty(4 * H)
         v, w, one, res = rng.uniform(-1.5, 1.5, H), np.empty(H), np.ones(1), np.empty(1)
-        scale = M.gate_scale(H)[0]
-        einsum = M.EINSUM_MATVEC_SIZE is not None and Wb.size >= M.EINSUM_MATVEC_SIZE
+        scale = fast.gate_scale(H)[0]
+        einsum = fast.EINSUM_MATVEC_SIZE is not None and Wb.size >= fast.EINSUM_MATVEC_SIZE
 
         def loop(fn):
             def run():

@@ -26,8 +26,6 @@ import numpy as np
 
 from . import fast as _fast
 from . import lstm
-# benchmarks/pybench.py times the fast twin's numpy calls with these, as pysim.model's
-from .fast import EINSUM_MATVEC_SIZE, gate_scale  # noqa: F401
 from .lstm import softmax
 from .torchnames import torch_names
 
