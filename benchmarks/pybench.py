@@ -108,7 +108,8 @@ def primitive_times(sizes=(12, 32, 128), T: int = 200, blocks: int = 5, min_s: f
     a trace has (tanh's speed depends on them). `step` is Model.trace per step (an H = D random
     layer, T steps), which makes these calls (1 mat-vec, 1 + 1 tanh, 2 element-wise on 4H and 3
     on H into existing arrays, 1 new (H,)) plus the trace's own arrays."""
-XX
+    from pysim import fast  # the fast twin (Model.trace's default path)
+    from pysim import model as M
     rng = np.random.default_rng(0)
     reps = 100  # calls per timed function: the Python call of the timing loop is spread thin
     out = []
