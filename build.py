@@ -185,6 +185,7 @@ def script_json(obj) -> str:
 def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str,
                embeds: list[dict] | None = None) -> None:
     from pysim import presets
+    from pysim.io import describe
     from web import embeds as embeds_mod
     from web.constants import constants
     from web.page import page_items, preview_boot
@@ -197,8 +198,11 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str,
     embeds = embeds_mod.load_config() if embeds is None else embeds
     prepared = embeds_mod.write_traces(out, embeds, default, skip={(default, text)})
     boot = {"preset": default, "text": text, "trace": prerender(default, text),
+            # info: the status line describes the opening model from the first paint (io.describe,
+            # as the worker will: the line does not grow when Python is ready)
             "presets": {n: {"text": presets.default_text(n),
-                            "description": presets.load(n).meta.get("description", "")}
+                            "description": presets.load(n).meta.get("description", ""),
+                            "info": describe(presets.load(n), n)}
                         for n in presets.NAMES},
             "wheel": pysim_wheel, "article": list(presets.ARTICLE_SENTENCES),
             "bokeh": bokeh_files, "preview": preview_boot(), "constants": constants(),
@@ -206,7 +210,8 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str,
             "python": python_size(out),
             "views": embeds_mod.views_boot()}
     from web.localize import localize
-    html = localize((WEB / "index.html").read_text())  # its words in every language
+    html = localize((WEB / "index.html").read_text(),  # its words in every language
+                    model=boot["presets"][default]["info"])
     # fetched at once, run by app.js after it has drawn the prerendered trace (boot["bokeh"])
     html = html.replace("{{BOKEH_SCRIPTS}}", "\n".join(
         f'<link rel="preload" href="{f}" as="script">' for f in bokeh_files))

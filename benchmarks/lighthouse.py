@@ -6,7 +6,7 @@
 Lighthouse 12.2.3 (npm, pinned in node_tools.py, installed into .cache/node) drives Debian's
 Chromium (CHROME_PATH=/usr/bin/chromium, headless) once per form factor: "mobile" is
 Lighthouse's default (a phone's screen, touch, a throttled CPU and network), "desktop" its
-`--preset=desktop`. Only the three categories are run (performance is measured by run.py).
+`--preset=desktop`. Only the three categories are run here (performance: lighthouse_perf.py).
 `make bench` runs it as one of its phases (run.py); the target is 100 in each.
 """
 from __future__ import annotations
@@ -29,16 +29,23 @@ FORMS = ("mobile", "desktop")
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 
 
-def score(url: str, form: str, timeout: float = 300) -> dict:
-    """{category: score 0..100, "failed": [audit ids below 1 in those categories]} for one run."""
+def report(url: str, form: str, categories=CATEGORIES, chrome_flags=(), timeout: float = 300) -> dict:
+    """Lighthouse's report (its JSON) of one run on `url`: `form` "mobile" or "desktop";
+    `chrome_flags` more Chromium switches (lighthouse_perf.py: a slow connection)."""
+    flags = " ".join(("--headless=new", "--no-sandbox", "--disable-gpu", *chrome_flags))
     cmd = ["node", str(node_tools.lighthouse_cli()), url, "--quiet", "--output=json",
-           "--output-path=stdout", f"--only-categories={','.join(CATEGORIES)}",
-           "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
+           "--output-path=stdout", f"--only-categories={','.join(categories)}",
+           f"--chrome-flags={flags}"]
     if form == "desktop":
         cmd.append("--preset=desktop")
     env = {**os.environ, "CHROME_PATH": CHROME}
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, check=True)
-    lhr = json.loads(out.stdout)
+    return json.loads(out.stdout)
+
+
+def score(url: str, form: str, timeout: float = 300) -> dict:
+    """{category: score 0..100, "failed": [audit ids below 1 in those categories]} for one run."""
+    lhr = report(url, form, timeout=timeout)
     res = {c: round(100 * lhr["categories"][c]["score"]) for c in CATEGORIES}
     res["failed"] = sorted({ref["id"] for c in CATEGORIES for ref in lhr["categories"][c]["auditRefs"]
                             if ref.get("weight") and (lhr["audits"][ref["id"]].get("score") is not None)

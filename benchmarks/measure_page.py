@@ -79,7 +79,9 @@ READ_TIMES = """() => {
   const preview = performance.getEntriesByName("pysim:preview")[0];
   const nav = performance.getEntriesByType("navigation")[0];
   const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+  const answers = performance.getEntriesByName("pysim:answers")[0];
   return { drawn: mark ? mark.startTime : null, drawnAt: b.drawnAt, readyAt: b.readyAt,
+           answers: answers ? answers.startTime : null, longTasks: b.longTasks || [],
            preview: preview ? preview.startTime : null,
            worker: b.workerReady, fcp: fcp ? fcp.startTime : null,
            workerCreated: b.workerCreatedAt ?? null, workerFirstMessage: b.workerFirstMessageAt ?? null,

@@ -10,7 +10,8 @@ browser; then embeds on one page (three_embeds.py: one, three sharing Python, th
 then Python natively and in Pyodide (measure_python); then PyTorch; each phase timed
 with other processes' CPU use beside it (cpu.CpuLoad); then the metrics (summary), the tables
 (report) and the plot (plot). Lighthouse's accessibility, best-practices and SEO scores, mobile
-and desktop (lighthouse), are added to the JSON and the tables.
+and desktop (lighthouse), and its performance of the page and an embed (lighthouse_perf), are
+added to the JSON and the tables.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from pathlib import Path
 import browser as br
 import build
 import lighthouse
+import lighthouse_perf
 import three_embeds
 from cpu import CpuLoad
 from measure_page import Sizes, floor_run, page_run
@@ -39,9 +41,12 @@ from summary import summarize
 PROFILES = {
     # runs: page loads (cold + repeat + interactions) and floor loads; steps/retraces: samples
     # per run and T; blocks x min_s: timed blocks of the Python timings
-    # embed_runs: runs of embeds.py (one embed against three on one page, 5 modes each)
-    "full": dict(runs=5, steps=30, retraces=8, blocks=5, min_s=0.25, train_steps=30, embed_runs=3),
-    "quick": dict(runs=2, steps=12, retraces=4, blocks=3, min_s=0.1, train_steps=15, embed_runs=1),
+    # embed_runs: runs of embeds.py (one embed against three on one page, 5 modes each);
+    # lighthouse_runs: runs of each lighthouse_perf.py case
+    "full": dict(runs=5, steps=30, retraces=8, blocks=5, min_s=0.25, train_steps=30, embed_runs=3,
+                 lighthouse_runs=3),
+    "quick": dict(runs=2, steps=12, retraces=4, blocks=3, min_s=0.1, train_steps=15, embed_runs=1,
+                  lighthouse_runs=1),
 }
 
 
@@ -93,6 +98,8 @@ def measure(raw: dict, cfg: dict, torch_python: str, phase) -> str:
             raw["errors"] += [f"lighthouse {form}: {c} {s[c]} < 100 ({', '.join(s['failed'])})"
                               for form, s in raw["lighthouse"].items()
                               for c in lighthouse.CATEGORIES if s[c] < 100]
+            # performance: the page and an embed, mobile and desktop; a Save-Data phone's bytes
+            raw["lighthouse_perf"] = lighthouse_perf.run(url, cfg["lighthouse_runs"], br.log, phase)
         finally:
             srv.shutdown()
     wasm, nat = raw["python"].get("wasm"), raw["python"].get("native")
@@ -162,6 +169,8 @@ def main(argv=None) -> int:
     table = markdown(metrics, forward, raw, meta)
     if raw.get("lighthouse"):
         table += "\n" + lighthouse.markdown(raw["lighthouse"])
+    if any(raw.get("lighthouse_perf", {}).values()):
+        table += "\n" + lighthouse_perf.markdown(raw["lighthouse_perf"])
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"meta": meta, "metrics": metrics, "forward": forward,
                                "errors": raw["errors"], "raw": raw}, indent=1))

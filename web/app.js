@@ -64,10 +64,8 @@ const themed = boot.constants.themes[theme];
 Object.assign(boot.constants, { theme: themed, colours: themed.colours, ink: themed.ink });
 boot.theme = theme; // features/preview.js: its colour scales
 const lang = setupLanguage(boot.strings); // the language web/lang.js chose before the first paint
-const params = new URLSearchParams(location.search);
 const { chosen, unknown } = chooseViews(boot.views);
-if (params.has("embed")) document.body.classList.add("embed");
-if (chosen) document.body.classList.add("views");
+if (!chosen) document.documentElement.classList.remove("views"); // (web/theme.js set it)
 const open = opening(boot);
 const ctl = new Controller(boot, open);
 installLazy(ctl);

@@ -24,7 +24,8 @@ export class Controller extends EventTarget {
     this.seq = 0;          // the latest text request; older answers are dropped
     this.queued = null;    // text typed before Python was ready
     this.isReady = false;  // Python is ready
-    this.status = new Status({ pending: Boolean(this.trace.pending && !open.fetched) });
+    this.status = new Status({ pending: Boolean(this.trace.pending && !open.fetched),
+                               info: (boot.presets[this.preset] || {}).info });
     this.bridge = new Bridge({ // need: something needs Python before it started (web/lazy.js)
       progress: (msg) => this.status.progress(msg),
       ready: (msg) => this.onReady(msg),

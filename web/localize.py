@@ -12,6 +12,9 @@ escaped.
     {{en:key}}       the English string (attributes; web/i18n.js sets them per language)
     {{LANGS}}        the languages, for <html data-langs>
     {{LANG_SWITCH}}  the links to the page in the other language(s), one shown per language
+    {{MODEL_NOTE}}   the status line's description of the model the page opens on (`model`:
+                     pysim.io.describe's dict), as web/status.js will write it: the line has its
+                     height from the first paint
 """
 from __future__ import annotations
 
@@ -44,8 +47,23 @@ def switch() -> str:
         for lang in LANGS for other in LANGS if other != lang)
 
 
-def localize(page: str) -> str:
+def model_note(info: dict) -> str:
+    """Status.model (web/status.js) in every language: a preset's description in the language
+    when the table has it (preset.<name>), else the model's own."""
+    def one(lang):
+        own = f"preset.{info['name']}"
+        description = (STRINGS[lang][own] if own in STRINGS[lang]
+                       and info["description"] == STRINGS["en"][own] else info["description"])
+        fields = {**info, "description": description}
+        template = STRINGS[lang]["status.model_one" if info["layers"] == 1 else "status.model"]
+        return re.sub(r"\{(\w+)\}", lambda m: str(fields[m.group(1)]), template)
+    return "".join(f'<span data-l="{lang}" lang="{TAGS[lang]}">{_html.escape(one(lang), quote=False)}</span>'
+                   for lang in LANGS)
+
+
+def localize(page: str, model: dict | None = None) -> str:
     page = page.replace("{{LANGS}}", " ".join(LANGS)).replace("{{LANG_SWITCH}}", switch())
+    page = page.replace("{{MODEL_NOTE}}", model_note(model) if model else "")
     page = re.sub(r"\{\{t:([\w.]+)\}\}", lambda m: every_language(m.group(1)), page)
     page = re.sub(r"\{\{en:([\w.]+)\}\}",
                   lambda m: _html.escape(STRINGS["en"][m.group(1)]), page)

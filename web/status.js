@@ -5,13 +5,16 @@ import { english, has, t } from "./i18n.js";
 import { byId, quiet } from "./util.js";
 
 export class Status {
-  /** pending: the page opened on a text whose trace Python has to compute (opening.js). */
-  constructor({ pending = false } = {}) {
+  /** pending: the page opened on a text whose trace Python has to compute (opening.js); info:
+   *  the opening model's description (build.py boot.presets), said from the first paint so that
+   *  the line does not grow when Python, ready, says it. */
+  constructor({ pending = false, info = null } = {}) {
     this.pending = pending;
     this.el = byId("pysim-status");
     this.text = byId("pysim-status-text");
     this.note = byId("pysim-model-note");
     this.loading();
+    if (info) this.model(info);
   }
 
   loading() {

@@ -1,6 +1,7 @@
 // Benchmark probe: injected by benchmarks/run.py into every page of a browser context
 // (Playwright add_init_script), before any of the page's own scripts run. It only observes:
 //   - window.pysim: records performance.now() when pysim.drawn and pysim.ready resolve
+//   - the main thread's long tasks (> 50 ms: PerformanceObserver "longtask"), [start, duration]
 //   - Worker: when the first one is created and first speaks (its boot has begun: it reports
 //     load progress from its first fetch), when each request is posted and answered, and the
 //     worker's own `ms`
@@ -11,6 +12,12 @@
   const B = (window.__bench = { drawnAt: null, readyAt: null, readyError: null, workerReady: null,
                                 posted: new Map(), replies: new Map() });
   const now = () => performance.now();
+  B.longTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) B.longTasks.push([e.startTime, e.duration]);
+    }).observe({ type: "longtask", buffered: true });
+  } catch { /* a browser without the long tasks API: none recorded */ }
 
   // ---- pysim.drawn / pysim.ready, timed inside the page ----------------------------------------
   let api;

@@ -225,7 +225,7 @@ def test_embed_in_a_700_px_iframe(browser, server):
     inner.evaluate("window.pysim.drawn")  # the views; then the tabs (no need for Python here)
     inner.wait_for_function("() => { try { return !!Bokeh.index.find_one(window.pysim.model('panels')); }"
                             " catch { return false; } }", timeout=120_000)
-    assert inner.evaluate("document.body.classList.contains('embed')")
+    assert inner.evaluate("document.documentElement.classList.contains('embed')")
     assert inner.evaluate("window.innerWidth") == 700
     check_fits(inner, 700)
     check_heatmaps(inner, 700)

@@ -72,7 +72,7 @@ const FIELDS = [
     read: () => (contrast[name] === null || contrastDefault(name) ? null : String(contrast[name])),
     restore: (c, w, v) => setContrast(name, name === "t" ? Number(v) : v) })),
   { key: "embed", stage: 2,
-    read: () => (document.body.classList.contains("embed") ? "" : null),
+    read: () => (document.documentElement.classList.contains("embed") ? "" : null),
     restore: () => document.body.classList.add("embed") },
 ];
 
