@@ -188,7 +188,8 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str,
     from pysim.io import describe
     from web import embeds as embeds_mod
     from web.constants import constants
-    from web.page import page_items, preview_boot
+    from web.documents import page_items
+    from web.page import preview_boot
     from web.strings import strings
     default = presets.NAMES[0]
     text = presets.default_text(default)

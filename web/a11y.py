@@ -1,5 +1,5 @@
 """Keyboard and screen-reader support that is decided at build time, for every Bokeh document of
-the page (web/page.py page_item calls `prepare` on each layout).
+the page (web/documents.py page_item calls `prepare` on each layout).
 
 - One stylesheet (FOCUS_CSS, an InlineStyleSheet; the page's CSP allows inline styles) is added
   to every BokehJS widget, layout and plot: each lives in a shadow root of its own, where the

@@ -72,7 +72,7 @@ installLazy(ctl);
 wireErrorBox();
 if (unknown.length) showMessage(`The link's views: ${unknown.join(", ")} unknown, left out.`);
 const stage = byId("pysim-stage");
-// {main, panels}: web/page.py, in the chosen variant (web/variants.py: patches of the base
+// {main, panels}: web/documents.py, in the chosen variant (web/variants.py: patches of the base
 // documents, by model id: applied before applyViews drops the parts an embed leaves out)
 const items = applyVariants(JSON.parse(byId("pysim-doc").textContent), boot.variants,
   [...(lang === "en" ? [] : [`lang:${lang}`]), ...(theme === "dark" ? ["theme:dark"] : [])]);

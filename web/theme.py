@@ -1,6 +1,6 @@
 """The dark theme of the page's Bokeh documents, made from the light one at build time.
 
-web/page.py builds its documents twice (web/variants.py): as they are (light) and with
+web/documents.py builds the documents twice (web/variants.py): as they are (light) and with
 `style(layout, "dark")`, and ships the difference as the "theme:dark" patch. `style` is called on
 every build, light too, so that both have the same structure:
 

@@ -19,7 +19,7 @@ from web.theme import page_css, widget_css
 @pytest.fixture(scope="module")
 def documents():
     from pysim import presets
-    from web.page import page_items
+    from web.documents import page_items
     name = presets.NAMES[0]
     base, patches = page_items(presets.NAMES, name, presets.default_text(name),
                                presets.ARTICLE_SENTENCES)

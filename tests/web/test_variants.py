@@ -105,7 +105,7 @@ def test_page_variants_and_the_browsers_apply():
     """The page's own documents: each variant patch, applied by Python and by web/variants.js
     (node), gives the document built for that variant."""
     from pysim import presets
-    from web.page import VARIANTS, page_item, page_items
+    from web.documents import VARIANTS, page_item, page_items
     name = presets.NAMES[0]
     args = (presets.NAMES, name, presets.default_text(name), presets.ARTICLE_SENTENCES)
     base, patches = page_items(*args)
