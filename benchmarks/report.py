@@ -3,7 +3,7 @@
 markdown(metrics, forward, raw, meta): the run's line (command, date, commit, machine, other
 processes' load), the metrics table (median with p95 for times, range, target, pass), the forward
 pass table (pysim native and in Pyodide, PyTorch float64 and float32) and the numpy calls of one
-step (pybench.primitive_times, native -> Pyodide).
+step (pybench.primitive_times, native -> Pyodide), the embeds' table and Lighthouse's.
 """
 from __future__ import annotations
 
@@ -63,7 +63,14 @@ def markdown(metrics: list, forward: list, raw: dict, meta: dict) -> str:
         from three_embeds import table  # noqa: PLC0415 - only for a run that measured embeds
         lines += ["", "Embeds on one page (`benchmarks/three_embeds.py`: seconds until the last one is "
                   "ready, the browser's memory then; medians):", "", table(raw["embeds"])]
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    if raw.get("lighthouse"):  # (imported here: only a run that ran Lighthouse needs node_tools)
+        import lighthouse  # noqa: PLC0415
+        text += "\n" + lighthouse.markdown(raw["lighthouse"])
+    if any(raw.get("lighthouse_perf", {}).values()):
+        import lighthouse_perf  # noqa: PLC0415
+        text += "\n" + lighthouse_perf.markdown(raw["lighthouse_perf"])
+    return text
 
 
 def primitives_table(raw: dict) -> list:

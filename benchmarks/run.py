@@ -167,10 +167,6 @@ def main(argv=None) -> int:
             "other_processes_cpus": None if busy_elsewhere is None else round(busy_elsewhere, 2),
             "other_processes_cpus_by_phase": others, "loadavg_end": list(os.getloadavg())}
     table = markdown(metrics, forward, raw, meta)
-    if raw.get("lighthouse"):
-        table += "\n" + lighthouse.markdown(raw["lighthouse"])
-    if any(raw.get("lighthouse_perf", {}).values()):
-        table += "\n" + lighthouse_perf.markdown(raw["lighthouse_perf"])
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"meta": meta, "metrics": metrics, "forward": forward,
                                "errors": raw["errors"], "raw": raw}, indent=1))
