@@ -27,7 +27,7 @@ import { makeApi } from "./api.js";
 import { Controller } from "./controller.js";
 import { FEATURES } from "./features/index.js";
 import { install as installLazy } from "./lazy.js";
-import { drawPreview, markStep, reveal } from "./features/preview.js";
+import { drawPreview, markStep, pictureHeight, reveal } from "./features/preview.js";
 import { tellHeight } from "./height.js";
 import { setup as setupLanguage, t } from "./i18n.js";
 import { opening } from "./opening.js";
@@ -91,11 +91,13 @@ const drawn = (async () => {
   // CONTAINERS, are taken apart into their figures). The trace is drawn into the models before any view exists (each piece is laid out once,
   // with its data) and the widgets and keys are wired: the keyboard steps the pictures at once.
   // Each piece, once built, takes its picture's place with its step cursor; the first figure
-  // with one answers stepping and hover ("pysim:answers").
+  // with one (the token strip, built first) answers stepping and hover ("pysim:answers").
   let views = null;
   const built = new Set();
   const onStep = () => markStep(preview, ctl.t);
   await embedPieces(items.main, "pysim-root", Object.keys(ctl.boot.views.containers), {
+    first: ["tok_fig"], // the words and their tags: the first view that steps and hovers
+    room: (piece) => pictureHeight(preview, piece.name),
     decoded: () => {
       views = new Views(ctl.boot.constants);
       ctl.attach(views);

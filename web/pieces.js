@@ -52,8 +52,11 @@ function takeApart(root, split, host) {
  *  resolves once every piece is built. `split`: names of the Rows whose children are pieces.
  *  `decoded()` runs once the models exist and before any view does: data given to them then is
  *  laid out and painted once, with each piece (not a second time, all together, after).
- *  `built(model)` runs once each piece's views are built. */
-export async function embedPieces(item, target, split, { decoded = () => {}, built = () => {} } = {}) {
+ *  `built(model)` runs once each piece's views are built. `first`: names of pieces built before
+ *  the others (which follow in the Column's order); `room(model)`: the height a piece's element
+ *  keeps until it is built (its picture's), so that a piece built early stays in its place. */
+export async function embedPieces(item, target, split,
+  { decoded = () => {}, built = () => {}, first = [], room = () => 0 } = {}) {
   const { Document } = window.Bokeh.require("document");
   const { add_document_standalone } = window.Bokeh.require("embed/standalone");
   const doc = Document.from_json(item.doc);
@@ -62,12 +65,19 @@ export async function embedPieces(item, target, split, { decoded = () => {}, bui
   const root = doc.roots()[0];
   const { pieces, els } = takeApart(root, split, document.getElementById(target));
   doc.remove_root(root);
-  // the elements by the index each piece will have among the document's roots
-  await add_document_standalone(doc, document.getElementById(target), els);
-  for (const piece of pieces) {
+  // the element of each root by its index among the document's roots (added in build order)
+  const byRoot = [];
+  await add_document_standalone(doc, document.getElementById(target), byRoot);
+  pieces.forEach((piece, k) => { els[k].style.minHeight = `${room(piece)}px`; });
+  const rank = (piece) => (first.includes(piece.name) ? first.indexOf(piece.name) : first.length);
+  const order = pieces.map((piece, k) => [rank(piece), k]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  for (const [, k] of order) {
+    const piece = pieces[k];
     await nextTask();
+    byRoot.push(els[k]);
     doc.add_root(piece); // BokehJS builds it (and paints it in the next frame)
     while (!window.Bokeh.index.get(piece)) await nextTask(); // (get: the roots' views only)
+    els[k].style.minHeight = "";
     built(piece);
   }
   return doc;

@@ -146,3 +146,9 @@ export function reveal(box, built) {
 export function markStep(box, t) {
   box.querySelectorAll(".pv-words span").forEach((span, k) => span.classList.toggle("now", k === t));
 }
+
+/** The height of the picture that stands for piece `name` alone (0: none does). */
+export function pictureHeight(box, name) {
+  const part = [...box.querySelectorAll("[data-pieces]")].find((e) => e.dataset.pieces === name);
+  return part ? part.offsetHeight : 0;
+}
