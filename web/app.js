@@ -88,10 +88,11 @@ const drawn = (async () => {
   performance.mark("pysim:preview"); // what the page opens on is on screen, as pictures
   await loadScripts(ctl.boot.bokeh);
   // BokehJS builds the views a piece a task (web/pieces.js; the rows of figures, web/embeds.py
-  // CONTAINERS, are taken apart into their figures). The trace is drawn into the models before any view exists (each piece is laid out once,
-  // with its data) and the widgets and keys are wired: the keyboard steps the pictures at once.
-  // Each piece, once built, takes its picture's place with its step cursor; the first figure
-  // with one (the token strip, built first) answers stepping and hover ("pysim:answers").
+  // CONTAINERS, are taken apart into their figures). The trace is drawn into the models before
+  // any view exists (each piece is laid out once, with its data) and the widgets and keys are
+  // wired: the keyboard steps the pictures at once. Each piece, once built, takes its picture's
+  // place with its step cursor; the first figure with one (the token strip, built first)
+  // answers stepping and hover ("pysim:answers").
   let views = null;
   const built = new Set();
   const onStep = () => markStep(preview, ctl.t);

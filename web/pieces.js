@@ -1,8 +1,8 @@
 // BokehJS builds the main views piece by piece, one piece a task, so that the browser can take
 // input and paint between them (issue 13: no main-thread task over 100 ms after the first paint).
-// `Bokeh.embed.embed_item` builds a whole document in one task: ~1 s for the views of web/page.py
-// on a desktop, cold (decoding the JSON is ~40 ms of it; building, laying out and painting the
-// views the rest, about equally per figure).
+// `Bokeh.embed.embed_item` builds a whole document in one task: ~1.4 s for the views of
+// web/page.py on this project's 2-CPU machine, cold (decoding the JSON ~0.1 s of it; building,
+// laying out and painting the views the rest, about equally per figure: ~0.1-0.2 s each).
 //
 // The document is decoded as one (the views share models: the step range, the heatmaps' source),
 // then its root (a Column) is taken apart: each of its children becomes a root of the document,
@@ -11,7 +11,7 @@
 // would arrange them (a flex column; a wrapping flex row whose items take their model's `flex`,
 // web/responsive.py BASIS), so the layout is the one web/page.py describes. A root is added to the
 // document (BokehJS builds the views of a root it is given: embed/standalone.ts) once the previous
-// one is built and the browser has had a turn.
+// one is built and the browser has had a turn; those named `first` before the others.
 
 /** Give the browser a turn: input, rendering (scheduler.yield where there is one). */
 export const nextTask = () => (globalThis.scheduler && scheduler.yield

@@ -1,6 +1,7 @@
 // The page's theme, and whether it is an embed (?embed: <html class="embed">; &views=: "views"):
-// what style.css hides then must not paint and go. Chosen before the first paint: index.html runs this small classic script in
-// <head>, blocking (a module would run after the first paint: a white flash on a dark page).
+// what style.css hides then must not paint and go. Chosen before the first paint: index.html
+// runs this small classic script in <head>, blocking (a module would run after the first paint:
+// a white flash on a dark page).
 // ?theme=dark|light, else the system's (prefers-color-scheme). It sets <html data-theme>: the
 // CSS variables of style.css follow it (build.py writes them from web/constants.py THEMES), and
 // app.js reads it to draw the Bokeh documents in that theme (the boot data's "theme:dark" patch,

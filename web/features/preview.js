@@ -8,7 +8,8 @@
 // below them. It shares a grid cell with <main>: the page below it does not move when it goes.
 // It draws what the page opens on (web/opening.js): the link's own trace and step, or, for a
 // text Python has yet to compute, its words with the views marked as computing; and only the
-// parts an embed's &views= names (web/viewset.js).
+// parts an embed's &views= names (web/viewset.js). Each part names the views it stands for
+// (data-pieces: their model names); app.js hides it once web/pieces.js has built them.
 
 import { t } from "../i18n.js";
 import { words } from "../opening.js";
@@ -53,7 +54,8 @@ const CONTROLS = [["m w150", "m grow240"], ["l", "b w230", "b w230", "g w20", "b
   ["b w80", "b w80", "b w90", "b w80", "s grow200", "g w12", "v w170", "m w80", "m w80"]];
 
 function controls(note) {
-  const lines = CONTROLS.map((line, k) => el("div", { className: "pv-line", dataset: { pieces: ROWS[k] } },
+  const lines = CONTROLS.map((line, k) => el("div",
+    { className: "pv-line", dataset: { pieces: ROWS[k] } }, // each line stands for one row
     ...line.map((cls) => el("div", { className: `pv-w ${cls}` }))));
   lines[0].lastChild.append(note);
   return el("div", { className: "pv-controls" }, ...lines);
@@ -82,8 +84,9 @@ export function drawPreview(root, boot, open, chosen = null) {
   const heat = preview.heatmaps.filter(([key]) => show(key)).map(([key, kind]) => {
     const title = t(`heat.${key}`); // web/strings.py
     if (!layer) { // pending: its values are Python's to compute
-      return el("div", { className: "pv-heat pending", dataset: { pieces: `fig_${key}` } }, el("div", { className: "pv-title" },
-        t("embed.computing", { title })), el("div", { className: "pv-wait" }, t("embed.preview.computing")));
+      return el("div", { className: "pv-heat pending", dataset: { pieces: `fig_${key}` } },
+        el("div", { className: "pv-title" }, t("embed.computing", { title })),
+        el("div", { className: "pv-wait" }, t("embed.preview.computing")));
     }
     let [low, high] = preview.ranges[kind];
     if (kind === "cell") {
@@ -101,13 +104,14 @@ export function drawPreview(root, boot, open, chosen = null) {
                            dataset: { pieces: ROWS.join(" ") } }, t("embed.preview.loading")));
   }
   if (show("tokens")) {
-    parts.push(el("div", { className: "pv-strip", dataset: { pieces: "tok_fig" } }, el("div", { className: "pv-title" },
-      t("view.tokens")), strip));
+    parts.push(el("div", { className: "pv-strip", dataset: { pieces: "tok_fig" } },
+      el("div", { className: "pv-title" }, t("view.tokens")), strip));
   }
   if (heat.length) parts.push(el("div", { className: "pv-heats" }, ...heat));
   // where the unit plot and the tag probabilities will be: side by side or stacked
   if (!chosen) {
-    parts.push(el("div", { className: "pv-pairs" }, el("div", { className: "pv-pair", dataset: { pieces: "unit_fig" } }),
+    parts.push(el("div", { className: "pv-pairs" },
+      el("div", { className: "pv-pair", dataset: { pieces: "unit_fig" } }),
       el("div", { className: "pv-pair", dataset: { pieces: "probs_fig" } })));
   } else if (show("unit") || show("probs")) {
     parts.push(el("div", { className: "pv-row lines", dataset: { pieces: "unit_fig probs_fig" } },
@@ -138,7 +142,7 @@ function diagramText(open, trace, tokens, now, l) {
  *  stays. */
 export function reveal(box, built) {
   for (const part of box.querySelectorAll("[data-pieces]")) {
-    if (part.dataset.pieces.split(" ").every((name) => built.has(name))) part.style.visibility = "hidden";
+    if (part.dataset.pieces.split(" ").every((n) => built.has(n))) part.style.visibility = "hidden";
   }
 }
 
