@@ -201,9 +201,7 @@ def write_page(out: Path, bokeh_files: list[str], pysim_wheel: str,
     boot = {"preset": default, "text": text, "trace": prerender(default, text),
             # info: the status line describes the opening model from the first paint (io.describe,
             # as the worker will: the line does not grow when Python is ready)
-            "presets": {n: {"text": presets.default_text(n),
-                            "description": presets.load(n).meta.get("description", ""),
-                            "info": describe(presets.load(n), n)}
+            "presets": {n: {"text": presets.default_text(n), "info": describe(presets.load(n), n)}
                         for n in presets.NAMES},
             "wheel": pysim_wheel, "article": list(presets.ARTICLE_SENTENCES),
             "bokeh": bokeh_files, "preview": preview_boot(), "constants": constants(),

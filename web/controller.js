@@ -222,7 +222,7 @@ export class Controller extends EventTarget {
     this.clamps = clamps;
     this.showModelInfo(info);
     if (own || !this.boot.presets[info.name]) this.boot.presets[info.name] = { text, prompt };
-    this.boot.presets[info.name].description = info.description;
+    this.boot.presets[info.name].info = info;
     set(this.views.w.text, { value: box, value_input: box, placeholder: prompt });
     if (seq === this.seq) this.wanted = text;
     this.show(result, text);
