@@ -66,6 +66,12 @@ WEB_FILES = sorted(p.name for p in WEB.glob("*.js") if p.name != "sw.js") + [
 WEB_DIRS = ["features", "worker"]  # modules of app.js and worker.js: inside the bundles
 # (lang.js and theme.js are classic scripts, copied: index.html runs them before the first paint)
 BOKEH_FILES = ["bokeh.min.js", "bokeh-widgets.min.js"]
+# V8's explicit compile hint (Chromium >= 136; a comment elsewhere): compile every function of the
+# file while it streams in, off the main thread, rather than each on its first call. BokehJS calls
+# most of its functions as it loads (it defines its models). Measured, cold page, 6 interleaved
+# runs each (issue 13): its script's task 250-300 -> ~90 ms, longest main-thread task after the
+# first paint 260 -> 162 ms, blocking time 918 -> 551 ms.
+COMPILE_HINT = "//# allFunctionsCalledOnLoad\n"
 MIME = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
         ".whl": "application/zip", ".zip": "application/zip", ".json": "application/json"}
 
@@ -155,7 +161,7 @@ def copy_bokehjs(out: Path) -> list[str]:
     names, icons = [], 0
     for name in BOKEH_FILES:
         versioned = name.replace(".min.js", f"-{bokeh.__version__}.min.js")
-        shutil.copy(src / name, dest / versioned)
+        (dest / versioned).write_text(COMPILE_HINT + (src / name).read_text("utf-8"), "utf-8")
         icons += externalize(dest / versioned, out)
         names.append(f"bokeh/{versioned}")
     log(f"BokehJS {bokeh.__version__}: {', '.join(names)} ({icons} data: images -> bokeh/icons/)")

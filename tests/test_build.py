@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import pathlib
 import posixpath
 import re
 import shutil
@@ -117,6 +118,20 @@ def test_third_party_files_match_the_official_hashes(site):
     numpy = lock["packages"]["numpy"]
     assert numpy["sha256"] == build.PINNED[build.NUMPY_WHEEL] == sha(out / "pyodide" / numpy["file_name"])
     assert lock["info"]["version"] == build.PYODIDE_VERSION
+
+
+def test_bokehjs_ships_with_the_compile_hint_and_otherwise_as_released(site):
+    import bokeh
+    from web.bokeh_csp import _START
+    out, _ = site
+    src = pathlib.Path(bokeh.__file__).parent / "server" / "static" / "js"
+    for name in build.BOKEH_FILES:
+        shipped = (out / "bokeh" / name.replace(".min.js", f"-{bokeh.__version__}.min.js")).read_text()
+        assert shipped.startswith("//# allFunctionsCalledOnLoad\n'use strict';")  # V8 reads it first
+        released = (src / name).read_text()
+        # the same script but for the hint and the data: images (web/bokeh_csp.py)
+        assert len(shipped.splitlines()) == len(released.splitlines()) + 1
+        assert not _START.search(shipped)
 
 
 def wheel_problems(wheel, pyodide_python, host=sys.version_info[:2]):
