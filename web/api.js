@@ -6,22 +6,24 @@ import { launch } from "./start.js";
 import { model } from "./views.js";
 import { afterPaint } from "./util.js";
 
-/** The API over controller `ctl`; `drawn`: the views are on screen; `featured`: every feature is
- *  installed. */
-export function makeApi(ctl, drawn, featured) {
-  const drawnApi = drawn.then(() => undefined);
-  drawnApi.catch(() => {}); // shown on the page; a caller awaiting it sees the error too
+/** The API over controller `ctl`; `drawn`: the views near the viewport are on screen;
+ *  `featured`: every feature is installed; `everything()`: builds every view now, those the
+ *  reader has not come near too (web/pieces.js), and resolves once all are on screen. */
+export function makeApi(ctl, drawn, featured, everything) {
   const api = {
-    drawn: drawnApi,
+    // drawn: every view is on screen. A getter: reading it builds the views the reader has not
+    // come near yet (web/pieces.js builds the others only when they near the viewport)
+    get drawn() { return everything().then(() => undefined); },
     // ready: Python can trace typed text, every feature is installed, and the state from the URL
     // (if any) is restored. A getter: after Retry has restarted a failed Python, it is the new
     // start's promise; and reading it asks for Python, as pysim.start() does, in every mode
-    // (a lazy embed, a Save-Data visit: web/start.js), so that awaiting it never waits forever.
-    // To wait for the views without starting Python, await pysim.drawn.
+    // (a lazy embed, a Save-Data visit: web/start.js), so that awaiting it never waits forever;
+    // and, as pysim.drawn, it builds every view. To wait for the views without starting Python,
+    // await pysim.drawn.
     get ready() {
       ctl.startPython();
       // ctl.opened: the link's own text (its words shown pending at first) is traced too
-      return Promise.all([ctl.ready, featured]).then(() => api.restored && api.restored())
+      return Promise.all([ctl.ready, featured, everything()]).then(() => api.restored && api.restored())
         .then(() => ctl.opened).then(() => undefined);
     },
     start: () => api.ready, // start Python now, whatever the page's policy; resolves as pysim.ready

@@ -38,7 +38,7 @@ import { Tabs } from "./tabs.js";
 import { at, traceToJson } from "./trace.js";
 import { afterPaint, byId } from "./util.js";
 import { applyViews, chooseViews } from "./viewset.js";
-import { model, Views } from "./views.js";
+import { model, rememberModels, Views } from "./views.js";
 import { applyVariants } from "./variants.js";
 import { wire } from "./widgets.js";
 
@@ -78,6 +78,8 @@ const items = applyVariants(JSON.parse(byId("pysim-doc").textContent), boot.vari
   [...(lang === "en" ? [] : [`lang:${lang}`]), ...(theme === "dark" ? ["theme:dark"] : [])]);
 applyViews(items, boot.views, chosen);
 let preview = null;
+let pieces = null; // web/pieces.js {sight, done, all}, and `shown`: the pictures gone
+const pieceBuilt = new EventTarget(); // "built": each piece built (features/a11y.js sweeps it)
 const drawn = (async () => {
   // a prepared embed's trace is one small file (traces/): its pictures wait for it
   if (open.fetched) open.trace = await open.fetched;
@@ -88,54 +90,67 @@ const drawn = (async () => {
   performance.mark("pysim:preview"); // what the page opens on is on screen, as pictures
   await loadScripts(ctl.boot.bokeh);
   // BokehJS builds the views a piece a task (web/pieces.js; the rows of figures, web/embeds.py
-  // CONTAINERS, are taken apart into their figures). The trace is drawn into the models before
-  // any view exists (each piece is laid out once, with its data) and the widgets and keys are
-  // wired: the keyboard steps the pictures at once. Each piece, once built, takes its picture's
-  // place with its step cursor; the first figure with one (the token strip, built first)
-  // answers stepping and hover ("pysim:answers").
+  // CONTAINERS, are taken apart into their figures), those near the viewport first; the others
+  // once the reader comes near them, or when pysim.drawn or pysim.ready asks for all. The trace is
+  // drawn into the models before any view exists (each piece is laid out once, with its data) and
+  // the widgets and keys are wired: the keyboard steps the pictures at once. Each piece, once
+  // built, takes its picture's place with its step cursor (and its gestures: swipe.js); the first
+  // figure with one (the token strip, built first) answers stepping and hover ("pysim:answers").
   let views = null;
   const built = new Set();
   const onStep = () => markStep(preview, ctl.t);
-  await embedPieces(items.main, "pysim-root", Object.keys(ctl.boot.views.containers), {
+  const onTrace = () => preview.classList.add("stale"); // no picture of another text is left
+  pieces = await embedPieces(items.main, "pysim-root", Object.keys(ctl.boot.views.containers), {
     first: ["tok_fig"], // the words and their tags: the first view that steps and hovers
     room: (piece) => pictureHeight(preview, piece.name),
-    decoded: () => {
+    margin: ctl.boot.constants.build_margin,
+    decoded: (doc) => {
+      rememberModels(doc);
       views = new Views(ctl.boot.constants);
       ctl.attach(views);
       wire(ctl, views);
       ctl.addEventListener("step", onStep);
+      ctl.addEventListener("trace", onTrace);
     },
     built: (piece) => {
       built.add(piece.name);
       reveal(preview, built);
+      wireSwipe(ctl, ctl.boot.constants.touch, piece);
       if (views.built(piece, ctl.t) && !performance.getEntriesByName("pysim:answers").length) {
         performance.mark("pysim:answers");
       }
+      pieceBuilt.dispatchEvent(new CustomEvent("built", { detail: piece }));
     },
   });
-  ctl.removeEventListener("step", onStep);
-  wireSwipe(ctl, ctl.boot.constants.touch);
-  await afterPaint();
-  preview.remove();
-  stage.style.minHeight = "";
-  performance.mark("pysim:drawn"); // the interactive views (BokehJS) are on screen
+  // every piece built (the reader came near each, or pysim.drawn asked for all): the pictures go
+  pieces.shown = pieces.done.then(async () => {
+    ctl.removeEventListener("step", onStep);
+    ctl.removeEventListener("trace", onTrace);
+    await afterPaint();
+    preview.remove();
+    stage.style.minHeight = "";
+    performance.mark("pysim:drawn"); // the interactive views (BokehJS) are all on screen
+  });
+  await pieces.sight;
   return views;
 })();
-// the feature tabs (web/panels/, web/features/): embedded once the main views are on screen
+/** Every piece of the views built now, those not yet seen too (pysim.drawn and pysim.ready). */
+const everything = () => drawn.then(() => pieces.all()).then(() => pieces.shown);
+// the feature tabs (web/panels/, web/features/): embedded once the views in sight are built
 const featured = drawn.then(async (views) => {
   await nextTask();
   await embedDocument(items.panels, "pysim-panels"); // (BokehJS builds the open tab's views only)
   const ctx = { ctl, views, m: model, bridge: ctl.bridge, tabs: new Tabs(model), afterPaint,
-                showMessage, hideMessage, showError, at, traceToJson };
+                pieceBuilt, showMessage, hideMessage, showError, at, traceToJson };
   for (const feature of FEATURES) { // a task each
     await nextTask();
     Object.assign(window.pysim, feature.install(ctx) || {});
   }
 });
-for (const p of [drawn, featured]) {
+for (const p of [drawn, featured, drawn.then(() => pieces.shown)]) {
   p.catch((err) => showError(t("msg.draw_failed", { reason: err.message }), () => location.reload()));
 }
-window.pysim = makeApi(ctl, drawn, featured);
+window.pysim = makeApi(ctl, drawn, featured, everything);
 
 // ---- offline: a service worker (sw.js) keeps this build for repeat visits and offline use ----
 // Registered once Python is ready, so that a first visit loads every file once (see sw.js), and
@@ -147,9 +162,10 @@ function keepOffline() {
     sw.addEventListener("controllerchange", () =>
       showMessage(t("msg.new_version")), { once: true });
   }
-  // after pysim.ready (features installed, the link's state restored and shown), read only once
-  // Python is up: reading it starts Python, which by then is a no-op
-  ctl.ready.then(() => featured).then(() => window.pysim.ready)
+  // once Python is up, the features are installed and the link's state is restored and shown
+  // (as pysim.ready, which is not read here: it would build the views the reader has not seen)
+  ctl.ready.then(() => featured).then(() => window.pysim.restored && window.pysim.restored())
+    .then(() => ctl.opened)
     .then(() => sw.register(new URL("sw.js", import.meta.url)))
     .catch(() => {}); // without it, only repeat visits from the cache and offline use are lost
 }

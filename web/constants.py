@@ -109,6 +109,10 @@ CONTRAST = {"units": ["#0072B2", "#D55E00", "#009E73"], "before": "#999999", "fr
             "match": "#000000", "corpus_rows": 20}
 # gestures on the views (web/swipe.js): a swipe travels >= swipe_px sideways, a tap <= tap_px
 TOUCH = {"swipe_px": 40, "tap_px": 10}
+# how near the viewport a piece of the views is built (web/pieces.js, an IntersectionObserver
+# rootMargin): within one viewport height of it. A figure takes 0.1-0.2 s to build here (several
+# times that on a phone), so a reader scrolling down meets it built.
+BUILD_MARGIN = "100% 0px"
 
 
 def limits() -> dict:
@@ -132,4 +136,4 @@ def constants() -> dict:
                 "dark": {**THEMES["dark"], "colours": dict(COLOURS_DARK),
                          "ink": THEMES["dark"]["ink"]}}, "diagram": DIAGRAM,
             "legible_steps": LEGIBLE_STEPS, **limits(), "wire": wire(),
-            "contrast": dict(CONTRAST), "touch": TOUCH}
+            "contrast": dict(CONTRAST), "touch": TOUCH, "build_margin": BUILD_MARGIN}

@@ -11,7 +11,8 @@
 // would arrange them (a flex column; a wrapping flex row whose items take their model's `flex`,
 // web/responsive.py BASIS), so the layout is the one web/page.py describes. A root is added to the
 // document (BokehJS builds the views of a root it is given: embed/standalone.ts) once the previous
-// one is built and the browser has had a turn; those named `first` before the others.
+// one is built and the browser has had a turn: those near the viewport (those named `first` before
+// the others), the rest once they come near it, or when all() asks for them.
 
 /** Give the browser a turn: input, rendering (scheduler.yield where there is one). */
 export const nextTask = () => (globalThis.scheduler && scheduler.yield
@@ -48,15 +49,21 @@ function takeApart(root, split, host) {
   return { pieces, els };
 }
 
-/** Build `item` (a json_item whose root is a Column) into element `target`, piece by piece;
- *  resolves once every piece is built. `split`: names of the Rows whose children are pieces.
- *  `decoded()` runs once the models exist and before any view does: data given to them then is
- *  laid out and painted once, with each piece (not a second time, all together, after).
- *  `built(model)` runs once each piece's views are built. `first`: names of pieces built before
- *  the others (which follow in the Column's order); `room(model)`: the height a piece's element
- *  keeps until it is built (its picture's), so that a piece built early stays in its place. */
+/** Build `item` (a json_item whose root is a Column) into element `target`, piece by piece.
+ *  `split`: names of the Rows whose children are pieces. `decoded(doc)` runs once the models
+ *  exist and before any view does: data given to them then is laid out and painted once, with
+ *  each piece (not a second time, all together, after). `built(model)` runs once each piece's
+ *  views are built. `first`: names of pieces built before the others near the viewport;
+ *  `room(model)`: the height a piece's element keeps until it is built (its picture's), so that
+ *  a piece built early stays in its place; `margin`: how near the viewport (an
+ *  IntersectionObserver rootMargin) a piece is built. The others wait until they come that
+ *  near, or until `all()` asks for them: a reader who never scrolls to the last figures does not
+ *  pay for them (on a phone most of the page is below the fold, and each figure is 0.1-0.2 s of
+ *  main thread here, several times that on a phone). Resolves, once the document is decoded, to
+ *  {doc, sight, done, all}: `sight` resolves once the pieces near the viewport are built, `done`
+ *  once every piece is; `all()` builds the rest now, in order, and returns `done`. */
 export async function embedPieces(item, target, split,
-  { decoded = () => {}, built = () => {}, first = [], room = () => 0 } = {}) {
+  { decoded = () => {}, built = () => {}, first = [], room = () => 0, margin = "0px" } = {}) {
   const { Document } = window.Bokeh.require("document");
   const { add_document_standalone } = window.Bokeh.require("embed/standalone");
   const doc = Document.from_json(item.doc);
@@ -70,17 +77,52 @@ export async function embedPieces(item, target, split,
   await add_document_standalone(doc, document.getElementById(target), byRoot);
   pieces.forEach((piece, k) => { els[k].style.minHeight = `${room(piece)}px`; });
   const rank = (piece) => (first.includes(piece.name) ? first.indexOf(piece.name) : first.length);
-  const order = pieces.map((piece, k) => [rank(piece), k]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  for (const [, k] of order) {
-    const piece = pieces[k];
-    await nextTask();
-    byRoot.push(els[k]);
-    doc.add_root(piece); // BokehJS builds it (and paints it in the next frame)
-    while (!window.Bokeh.index.get(piece)) await nextTask(); // (get: the roots' views only)
-    els[k].style.minHeight = "";
-    built(piece);
-  }
-  return doc;
+  const order = pieces.map((piece, k) => [rank(piece), k]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    .map(([, k]) => k);
+  // which pieces are wanted: those near the viewport (`first` first), every one once all() is
+  // called (a piece the page hides is near nothing: an embed's &views= builds only what it shows)
+  const wanted = new Set();
+  let wake = () => {}, seen = null; // seen: the observer has reported once
+  const observed = new Promise((resolve) => { seen = resolve; });
+  const observer = new IntersectionObserver((entries) => {
+    for (const e of entries) if (e.isIntersecting) wanted.add(els.indexOf(e.target));
+    seen();
+    wake();
+  }, { rootMargin: margin });
+  els.forEach((el) => observer.observe(el));
+  let everything = false;
+  let sightDone = () => {};
+  const sight = new Promise((resolve) => { sightDone = resolve; });
+  const done = (async () => {
+    await observed;
+    for (let left = order.length; left > 0; left -= 1) {
+      let k;
+      while ((k = order.find((j) => wanted.has(j))) === undefined) {
+        sightDone(); // nothing near the viewport is left to build
+        await new Promise((resolve) => { wake = resolve; });
+      }
+      order.splice(order.indexOf(k), 1);
+      observer.unobserve(els[k]);
+      const piece = pieces[k];
+      await nextTask();
+      byRoot.push(els[k]);
+      doc.add_root(piece); // BokehJS builds it (and paints it in the next frame)
+      while (!window.Bokeh.index.get(piece)) await nextTask(); // (get: the roots' views only)
+      els[k].style.minHeight = "";
+      built(piece);
+    }
+    observer.disconnect();
+    sightDone();
+  })();
+  const all = () => {
+    if (!everything) {
+      everything = true;
+      order.forEach((k) => wanted.add(k));
+      wake();
+    }
+    return done;
+  };
+  return { doc, sight: Promise.race([sight, done]), done, all }; // (a failed build: both fail)
 }
 
 /** Build `item` (a json_item) into element `target` as embed_item does, but decoding its JSON and

@@ -6,8 +6,6 @@
 // Thresholds: boot constants "touch" (web/constants.py): swipe_px, the least sideways travel of a
 // swipe (and at least twice its vertical travel); tap_px, the most a tap may move.
 
-import { model } from "./views.js";
-
 /** The figures that take gestures: the token strip and the six heatmaps (web/page.py). */
 export const SWIPE_VIEWS = ["tok_fig", ...["f", "i", "o", "g", "c", "h"].map((k) => `fig_${k}`)];
 
@@ -20,10 +18,11 @@ function stepAt(view, x, y) {
   return Math.round(x_scale.invert(px));
 }
 
-/** Connect the gestures on the views to the controller (`touch`: the boot thresholds). */
-export function wireSwipe(ctl, touch) {
-  for (const name of SWIPE_VIEWS) {
-    const view = window.Bokeh.index.get_one(model(name));
+/** Connect the gestures on `piece` (a root of the views: web/pieces.js builds them one at a time),
+ *  if it takes them, to the controller (`touch`: the boot thresholds). */
+export function wireSwipe(ctl, touch, piece) {
+  if (SWIPE_VIEWS.includes(piece.name)) {
+    const view = window.Bokeh.index.get_one(piece);
     const el = view.el;
     el.style.touchAction = "pan-y pinch-zoom";
     let start = null;

@@ -20,7 +20,17 @@ export function model(name) {
     const found = doc.get_model_by_name(name);
     if (found) return found;
   }
+  const named = decodedModels.get(name);
+  if (named) return named;
   throw new Error(`the page has no Bokeh model named ${name}`);
+}
+
+// A document holds the models of its roots only: those of a piece of the views not built yet
+// (web/pieces.js adds each as a root when it builds it) are found here, by name, as decoded.
+const decodedModels = new Map();
+/** Remember the named models of `doc`, as it is decoded (before it is taken apart). */
+export function rememberModels(doc) {
+  for (const m of doc.all_models) if (m.name) decodedModels.set(m.name, m);
 }
 
 export class Views {

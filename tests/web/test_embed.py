@@ -27,9 +27,10 @@ PREVIEW_PIXELS = """key => {
 }"""
 VISIBLE = """names => names.map((n) => {
   const m = window.pysim.model(n);
-  const view = Bokeh.index.get_one(m);
-  return m.visible !== false && view.el.getBoundingClientRect().height > 0;
+  const view = Bokeh.index.find_one(m); // null: not built (web/pieces.js builds what is seen)
+  return Boolean(view) && m.visible !== false && view.el.getBoundingClientRect().height > 0;
 })"""
+BUILT = "names => names.filter((n) => Bokeh.index.find_one(window.pysim.model(n)))"
 
 
 def native(text, preset="beijing"):
@@ -162,6 +163,8 @@ def test_views_shows_what_it_names_and_nothing_else(browser, server, views, show
     page.wait_for_function(FEATURED)
     visible = dict(zip(PARTS, page.evaluate(VISIBLE, PARTS)))
     assert {k for k, v in visible.items() if v} == shown
+    # the parts it leaves out are never built: their BokehJS views cost it nothing
+    assert set(page.evaluate(BUILT, PARTS)) - {"panels"} == shown - {"panels"}
     if views == "f":  # one heatmap alone takes the whole width
         width = page.evaluate("Bokeh.index.get_one(window.pysim.model('fig_f')).el.getBoundingClientRect().width")
         assert width > 600

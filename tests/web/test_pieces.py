@@ -104,3 +104,64 @@ def test_nothing_moves_while_the_page_loads(fresh, server, query, width):
     fresh.evaluate("window.pysim.ready")
     fresh.wait_for_timeout(500)
     assert fresh.evaluate("window.__shifts.reduce((a, b) => a + b, 0)") < 0.005
+
+
+# a phone's viewport: the views' pieces within one viewport height of it (web/constants.py
+# BUILD_MARGIN) are built at load; those further down once the reader scrolls near them
+BELOW = ["fig_c", "fig_h", "unit_fig", "probs_fig"]
+BUILT = "names => names.filter((n) => Bokeh.index.find_one(window.pysim.model(n)))"
+TABBABLE_CANVAS = """names => names.filter((n) => {
+  const v = Bokeh.index.find_one(window.pysim.model(n));
+  const el = v && v.shadow_el.querySelector('.bk-Canvas');
+  return el && [...el.shadowRoot.querySelectorAll('.bk-events')].some((e) => e.tabIndex >= 0);
+})"""
+FEATURED = "window.pysim && typeof window.pysim.url === 'function'"
+
+
+def test_a_phone_builds_the_views_below_the_fold_only_as_the_reader_comes_near(fresh, server):
+    fresh.set_viewport_size({"width": 412, "height": 823})
+    fresh.add_init_script(SHIFTS)
+    fresh.goto(server + "?python=ask")  # no Python: the prerendered trace
+    fresh.wait_for_function(FEATURED)
+    fresh.wait_for_timeout(1500)  # idle: nothing else is built while the reader stays at the top
+    built = fresh.evaluate(BUILT, PIECES)
+    assert built[:1] == ["row_text"] and "tok_fig" in built and "fig_f" in built
+    assert not set(BELOW) & set(built), built
+    assert fresh.locator("#pysim-preview").count() == 1  # their pictures stand in for them
+    assert fresh.evaluate("performance.getEntriesByName('pysim:drawn').length") == 0
+    for _ in range(12):  # the reader scrolls down: each is built before it is in sight
+        fresh.mouse.wheel(0, 300)
+        fresh.wait_for_timeout(250)
+    fresh.wait_for_function("!document.getElementById('pysim-preview')")  # all built: it goes
+    assert fresh.evaluate(BUILT, PIECES) == PIECES
+    assert fresh.evaluate("performance.getEntriesByName('pysim:drawn').length") == 1
+    fresh.wait_for_timeout(300)
+    assert fresh.evaluate(TABBABLE_CANVAS, BELOW) == []  # features/a11y.js swept them too
+    assert fresh.evaluate("window.__shifts.reduce((a, b) => a + b, 0)") < 0.005
+    for fig in BELOW[:2] + ["probs_fig"]:  # with their step cursors, at the step the page is on
+        assert step_cursor(fresh, fig)["now"] == [3.5, 4.5]
+
+
+def test_reading_pysim_drawn_builds_every_view(fresh, server):
+    fresh.set_viewport_size({"width": 412, "height": 823})
+    fresh.goto(server + "?python=ask")
+    fresh.wait_for_function(FEATURED)
+    fresh.evaluate("window.pysim.drawn")  # a test author's: every view, seen or not
+    assert fresh.evaluate(BUILT, PIECES) == PIECES
+    assert fresh.evaluate("window.pysim.state().ready") is False  # and still no Python
+
+
+def test_pictures_left_below_never_show_another_texts_numbers(fresh, server):
+    fresh.set_viewport_size({"width": 412, "height": 823})
+    fresh.goto(server)
+    fresh.wait_for_function(FEATURED + " && window.pysim.state().ready")
+    assert not set(BELOW) & set(fresh.evaluate(BUILT, PIECES))
+    picture = "getComputedStyle(document.querySelector('#pysim-preview [data-pieces=fig_c] canvas')).visibility"
+    assert fresh.evaluate(picture) == "visible"
+    fresh.evaluate("window.pysim.setText('leave Shanghai today')")
+    assert fresh.evaluate(picture) == "hidden"  # its place kept, its numbers (the example's) gone
+    fresh.evaluate("window.pysim.drawn")
+    assert fresh.locator("#pysim-preview").count() == 0
+    t = fresh.evaluate("window.pysim.state().t")  # built, it shows the new text's step
+    assert len(fresh.evaluate("window.pysim.state().tokens")) == 3
+    assert step_cursor(fresh, "fig_c")["now"] == [t - 0.5, t + 0.5]

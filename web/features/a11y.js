@@ -190,11 +190,11 @@ function announcer(ctl) {
   });
 }
 
-export function install({ ctl, m, tabs, afterPaint }) {
+export function install({ ctl, m, tabs, afterPaint, pieceBuilt }) {
   const meta = document.querySelector('meta[name="description"]');
   if (meta) meta.content = t("a11y.description");
-  // BokehJS builds a plot's toolbar once the plot is laid out (a tab's: once it opens): sweep
-  // now and once the next frames are painted
+  // BokehJS builds a plot's toolbar once the plot is laid out (a tab's: once it opens; a piece of
+  // the views: once the reader comes near it): sweep now and once the next frames are painted
   const watch = handOver(m);
   const sweep = () => {
     const views = viewIndex();
@@ -203,6 +203,7 @@ export function install({ ctl, m, tabs, afterPaint }) {
   const soon = () => afterPaint().then(sweep).then(afterPaint).then(sweep);
   sweep();
   soon();
+  pieceBuilt.addEventListener("built", soon); // a piece of the views built later (web/pieces.js)
   if (tabs.tabs) tabList(tabs.tabs, soon);
   announcer(ctl);
 }
