@@ -51,6 +51,7 @@ def bokeh(page, name, key):
 
 def assert_trace_usable(page, tokens):
     """The trace on screen is intact and can still be stepped and scrubbed."""
+    page.evaluate("window.pysim.drawn")  # (the error may come before BokehJS has loaded)
     assert page.evaluate("window.pysim.state().tokens") == tokens
     assert bokeh(page, "tokens", "data.token") == tokens
     page.locator("body").click(position={"x": 5, "y": 5})
