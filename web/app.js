@@ -31,7 +31,7 @@ import { drawPreview, markStep, pictureHeight, reveal } from "./features/preview
 import { tellHeight } from "./height.js";
 import { setup as setupLanguage, t } from "./i18n.js";
 import { opening } from "./opening.js";
-import { embedDocument, embedPieces, nextTask } from "./pieces.js";
+import { embedPieces, embedWhenNear, nextTask } from "./pieces.js";
 import { hideMessage, showError, showMessage, wireErrorBox } from "./status.js";
 import { wireSwipe } from "./swipe.js";
 import { Tabs } from "./tabs.js";
@@ -134,20 +134,33 @@ const drawn = (async () => {
   await pieces.sight;
   return views;
 })();
-/** Every piece of the views built now, those not yet seen too (pysim.drawn and pysim.ready). */
-const everything = () => drawn.then(() => pieces.all()).then(() => pieces.shown);
-// the feature tabs (web/panels/, web/features/): embedded once the views in sight are built
-const featured = drawn.then(async (views) => {
+let panels = null; // web/pieces.js embedWhenNear: the tabs' document
+/** Every piece of the views built now, those not yet seen too, and the tabs (pysim.drawn and
+ *  pysim.ready). */
+const everything = () => drawn.then(() => pieces.all()).then(() => pieces.shown)
+  .then(() => decodedPanels).then(() => panels.build());
+// the feature tabs (web/panels/, web/features/): decoded once the views in sight are built, and
+// built then if they are near the viewport too (an embed of the cell diagram alone), otherwise
+// once the reader comes near them (BokehJS builds the open tab's views only; the others when
+// they first open). The features are installed a task each; what they do with the tabs' views
+// waits for ctx.panelsShown.
+const decodedPanels = drawn.then(async () => {
   await nextTask();
-  await embedDocument(items.panels, "pysim-panels"); // (BokehJS builds the open tab's views only)
+  panels = await embedWhenNear(items.panels, "pysim-panels", ctl.boot.constants.build_margin);
+  rememberModels(panels.doc);
+});
+const featured = decodedPanels.then(async () => {
+  if (panels.near) await panels.shown;
+  const views = await drawn;
   const ctx = { ctl, views, m: model, bridge: ctl.bridge, tabs: new Tabs(model), afterPaint,
-                pieceBuilt, showMessage, hideMessage, showError, at, traceToJson };
+                pieceBuilt, panelsShown: panels.shown, showMessage, hideMessage, showError, at,
+                traceToJson };
   for (const feature of FEATURES) { // a task each
     await nextTask();
     Object.assign(window.pysim, feature.install(ctx) || {});
   }
 });
-for (const p of [drawn, featured, drawn.then(() => pieces.shown)]) {
+for (const p of [drawn, featured, drawn.then(() => pieces.shown), featured.then(() => panels.shown)]) {
   p.catch((err) => showError(t("msg.draw_failed", { reason: err.message }), () => location.reload()));
 }
 window.pysim = makeApi(ctl, drawn, featured, everything);

@@ -125,13 +125,27 @@ export async function embedPieces(item, target, split,
   return { doc, sight: Promise.race([sight, done]), done, all }; // (a failed build: both fail)
 }
 
-/** Build `item` (a json_item) into element `target` as embed_item does, but decoding its JSON and
- *  building its views in two tasks. */
-export async function embedDocument(item, target) {
+/** Decode `item` (a json_item) now, and build its views into element `target` once that element
+ *  comes within `margin` (an IntersectionObserver rootMargin) of the viewport, or when `build()`
+ *  asks, in another task (embed_item does both in one). Resolves, once decoded and the element's
+ *  place known, to {doc, near, shown, build}: `near`, whether the element was near the viewport
+ *  then; `shown`, a promise of the views built; `build()` builds them now and returns `shown`. */
+export async function embedWhenNear(item, target, margin) {
   const { Document } = window.Bokeh.require("document");
   const { add_document_standalone } = window.Bokeh.require("embed/standalone");
   const doc = Document.from_json(item.doc);
-  await nextTask();
-  await add_document_standalone(doc, document.getElementById(target), []);
-  return doc;
+  const el = document.getElementById(target);
+  let start = null;
+  const started = new Promise((resolve) => { start = resolve; });
+  const shown = started.then(nextTask).then(() => add_document_standalone(doc, el, []))
+    .then(() => undefined);
+  const near = await new Promise((resolve) => {
+    const observer = new IntersectionObserver(([entry]) => {
+      resolve(entry.isIntersecting);
+      if (entry.isIntersecting) { observer.disconnect(); start(); }
+    }, { rootMargin: margin });
+    observer.observe(el);
+    started.then(() => observer.disconnect());
+  });
+  return { doc, near, shown, build: () => { start(); return shown; } };
 }

@@ -116,6 +116,7 @@ TABBABLE_CANVAS = """names => names.filter((n) => {
   return el && [...el.shadowRoot.querySelectorAll('.bk-events')].some((e) => e.tabIndex >= 0);
 })"""
 FEATURED = "window.pysim && typeof window.pysim.url === 'function'"
+TABS_BUILT = "Boolean(Bokeh.index.find_one(window.pysim.model('panels')))"
 
 
 def test_a_phone_builds_the_views_below_the_fold_only_as_the_reader_comes_near(fresh, server):
@@ -128,13 +129,18 @@ def test_a_phone_builds_the_views_below_the_fold_only_as_the_reader_comes_near(f
     assert built[:1] == ["row_text"] and "tok_fig" in built and "fig_f" in built
     assert not set(BELOW) & set(built), built
     assert fresh.locator("#pysim-preview").count() == 1  # their pictures stand in for them
+    assert fresh.evaluate(TABS_BUILT) is False  # nor the tabs, at the bottom
     assert fresh.evaluate("performance.getEntriesByName('pysim:drawn').length") == 0
-    for _ in range(12):  # the reader scrolls down: each is built before it is in sight
+    for _ in range(16):  # the reader scrolls down: each is built before it is in sight
         fresh.mouse.wheel(0, 300)
         fresh.wait_for_timeout(250)
     fresh.wait_for_function("!document.getElementById('pysim-preview')")  # all built: it goes
     assert fresh.evaluate(BUILT, PIECES) == PIECES
     assert fresh.evaluate("performance.getEntriesByName('pysim:drawn').length") == 1
+    fresh.wait_for_function(TABS_BUILT)  # and the tabs, the cell diagram open with its equations
+    fresh.wait_for_function("(Bokeh.index.find_one(window.pysim.model('diagram_eq_fig')) || {canvas_view:"
+                            " {overlays_el: {textContent: ''}}}).canvas_view.overlays_el.textContent"
+                            ".includes('f_t')")
     fresh.wait_for_timeout(300)
     assert fresh.evaluate(TABBABLE_CANVAS, BELOW) == []  # features/a11y.js swept them too
     assert fresh.evaluate("window.__shifts.reduce((a, b) => a + b, 0)") < 0.005

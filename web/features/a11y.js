@@ -190,7 +190,7 @@ function announcer(ctl) {
   });
 }
 
-export function install({ ctl, m, tabs, afterPaint, pieceBuilt }) {
+export function install({ ctl, m, tabs, afterPaint, pieceBuilt, panelsShown }) {
   const meta = document.querySelector('meta[name="description"]');
   if (meta) meta.content = t("a11y.description");
   // BokehJS builds a plot's toolbar once the plot is laid out (a tab's: once it opens; a piece of
@@ -204,6 +204,7 @@ export function install({ ctl, m, tabs, afterPaint, pieceBuilt }) {
   sweep();
   soon();
   pieceBuilt.addEventListener("built", soon); // a piece of the views built later (web/pieces.js)
-  if (tabs.tabs) tabList(tabs.tabs, soon);
+  // the tabs' views: built once the reader comes near them (app.js)
+  panelsShown.then(() => { if (tabs.tabs) tabList(tabs.tabs, soon); soon(); });
   announcer(ctl);
 }

@@ -42,23 +42,35 @@ function fitWidth(el, width) {
   el.style.fontSize = `${Math.min(12.5, (width - 20) / (0.61 * chars)).toFixed(2)}px`;
 }
 
-export function install({ ctl, m, at }) {
+export function install({ ctl, m, at, tabs, afterPaint, panelsShown }) {
   const { colours: COLOURS, ink: INK, diagram } = ctl.boot.constants;
   const { gates_x: GATES_X, gauge_y0: GAUGE_Y0, gauge_h: GAUGE_H, cell_y: CELL_Y } = diagram;
   const { nodes: { keep, add, let_in: letIn, tanh, show }, node_r: [rx, ry], tanh_r: rt, x_end: END } = diagram;
   const fig = m("diagram_fig");
   const src = { flows: m("diagram_flows"), gauges: m("diagram_gauges"), numbers: m("diagram_numbers") };
-  // the equations: text in the (empty) equation plot's HTML overlay, one line per data unit of y
+  // the equations: text in the (empty) equation plot's HTML overlay, one line per data unit of y;
+  // until its view is built (the tabs are built once the reader comes near them, app.js; a closed
+  // tab's views once it first opens) the text waits in an element of its own
   let eqWidth = 460; // its box's width (CSS px), as last placed: a step reads no layout
-  const eq = new PlotOverlay(window.Bokeh.index.get_one(m("diagram_eq_fig"))).add((el, frame) => {
-    const y = (v) => frame.y_scale.compute(v);
-    const line = y(-1) - y(0);
-    el.style.lineHeight = `${line}px`;
-    setBox(el, frame.bbox.left, y(0) - line / 2, frame.bbox.width, frame.bbox.bottom - y(0) + line / 2);
-    fitWidth(el, (eqWidth = frame.bbox.width));
-  }, { font: "12.5px 'Liberation Mono', monospace", whiteSpace: "pre", color: "var(--ink)", overflow: "hidden",
-        padding: "0 10px" }, "pre");
-  eq.dataset.overlay = "diagram_eq";
+  let eq = document.createElement("pre");
+  const place = () => {
+    const view = !eq.dataset.overlay && window.Bokeh.index.find_one(m("diagram_eq_fig"));
+    if (!view) return;
+    const text = eq.textContent;
+    eq = new PlotOverlay(view).add((el, frame) => {
+      const y = (v) => frame.y_scale.compute(v);
+      const line = y(-1) - y(0);
+      el.style.lineHeight = `${line}px`;
+      setBox(el, frame.bbox.left, y(0) - line / 2, frame.bbox.width, frame.bbox.bottom - y(0) + line / 2);
+      fitWidth(el, (eqWidth = frame.bbox.width));
+    }, { font: "12.5px 'Liberation Mono', monospace", whiteSpace: "pre", color: "var(--ink)",
+         overflow: "hidden", padding: "0 10px" }, "pre");
+    eq.dataset.overlay = "diagram_eq";
+    eq.textContent = text;
+    fitWidth(eq, eqWidth);
+  };
+  panelsShown.then(place);
+  tabs.onOpen("panel_diagram", () => panelsShown.then(afterPaint).then(place));
 
   function clampedGates(l, t, u) {
     const set = new Set();
