@@ -90,7 +90,7 @@ export async function embedPieces(item, target, split,
     wake();
   }, { rootMargin: margin });
   els.forEach((el) => observer.observe(el));
-  let everything = false;
+  let asked = false; // all() was called
   let sightDone = () => {};
   const sight = new Promise((resolve) => { sightDone = resolve; });
   const done = (async () => {
@@ -115,8 +115,8 @@ export async function embedPieces(item, target, split,
     sightDone();
   })();
   const all = () => {
-    if (!everything) {
-      everything = true;
+    if (!asked) {
+      asked = true;
       order.forEach((k) => wanted.add(k));
       wake();
     }
@@ -139,13 +139,14 @@ export async function embedWhenNear(item, target, margin) {
   const started = new Promise((resolve) => { start = resolve; });
   const shown = started.then(nextTask).then(() => add_document_standalone(doc, el, []))
     .then(() => undefined);
-  const near = await new Promise((resolve) => {
-    const observer = new IntersectionObserver(([entry]) => {
-      resolve(entry.isIntersecting);
-      if (entry.isIntersecting) { observer.disconnect(); start(); }
-    }, { rootMargin: margin });
-    observer.observe(el);
-    started.then(() => observer.disconnect());
-  });
+  let report = null; // the observer's first report: whether the element was near
+  const reported = new Promise((resolve) => { report = resolve; });
+  const observer = new IntersectionObserver(([entry]) => {
+    report(entry.isIntersecting);
+    if (entry.isIntersecting) start();
+  }, { rootMargin: margin });
+  observer.observe(el);
+  started.then(() => { observer.disconnect(); report(true); });
+  const near = await reported;
   return { doc, near, shown, build: () => { start(); return shown; } };
 }
