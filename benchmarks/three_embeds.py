@@ -81,6 +81,9 @@ def measure(pw, tmp: Path, url: str, mode: str) -> dict:
         if frames is None:
             page.wait_for_function(f"document.querySelectorAll('iframe').length === {n}")
             frames = [page.frame(name=f"e{k}") for k in range(n)]
+            while None in frames:  # an iframe in the DOM may not be attached as a frame yet
+                page.wait_for_timeout(20)
+                frames = [page.frame(name=f"e{k}") for k in range(n)]
         for f in frames:
             f.wait_for_function("() => window.pysim && window.pysim.state().ready", polling=50)
         ready_s = time.perf_counter() - t0
