@@ -171,3 +171,16 @@ def test_pictures_left_below_never_show_another_texts_numbers(fresh, server):
     t = fresh.evaluate("window.pysim.state().t")  # built, it shows the new text's step
     assert len(fresh.evaluate("window.pysim.state().tokens")) == 3
     assert step_cursor(fresh, "fig_c")["now"] == [t - 0.5, t + 0.5]
+
+
+def test_a_row_of_controls_built_late_gets_its_names(fresh, server):
+    fresh.set_viewport_size({"width": 700, "height": 300})  # a phone on its side: the steps' row below
+    fresh.goto(server + "?python=ask")
+    fresh.wait_for_function(FEATURED)
+    assert "row_steps" not in fresh.evaluate(BUILT, PIECES)
+    for _ in range(4):
+        fresh.mouse.wheel(0, 200)
+        fresh.wait_for_timeout(250)
+    fresh.wait_for_function("Bokeh.index.find_one(window.pysim.model('row_steps'))")
+    fresh.wait_for_function("[...Bokeh.index.find_one(window.pysim.model('scrub')).shadow_el"
+                            ".querySelectorAll('.noUi-handle')].every((h) => h.getAttribute('aria-label'))")

@@ -203,11 +203,13 @@ export function install({ ctl, m, tabs, afterPaint, pieceBuilt, panelsShown }) {
   const soon = () => afterPaint().then(sweep).then(afterPaint).then(sweep);
   sweep();
   soon();
-  // a piece of the views built later (web/pieces.js): only its own elements (a sweep of the whole
-  // page walks every element of every view, ~30-80 ms here)
+  // a piece of the views built later (web/pieces.js): a figure, only its own elements (a sweep of
+  // the whole page walks every element of every view, ~30-80 ms here); a row of controls (its
+  // sliders' handles are named), the whole page
   const untabPiece = (piece) => { const v = viewOf(piece); if (v) untab(v.shadow_el); };
-  pieceBuilt.addEventListener("built", ({ detail: piece }) => afterPaint()
-    .then(() => untabPiece(piece)).then(afterPaint).then(() => untabPiece(piece)));
+  pieceBuilt.addEventListener("built", ({ detail: piece }) => ("toolbar" in piece
+    ? afterPaint().then(() => untabPiece(piece)).then(afterPaint).then(() => untabPiece(piece))
+    : soon()));
   // the tabs' views: built once the reader comes near them (app.js)
   panelsShown.then(() => { if (tabs.tabs) tabList(tabs.tabs, soon); soon(); });
   announcer(ctl);
