@@ -23,7 +23,9 @@ MAX_VOCAB = 500_000
 MAX_TAGS = 10_000
 MAX_META_CHARS = 4 << 20
 
-_LAYER_KEY = re.compile(r"^lstm\.(weight_ih|weight_hh|bias_ih|bias_hh)_l(\d+)$")
+# a layer number as PyTorch writes it: no leading zero ("_l00" would pass as layer 0 and then
+# not be found under its own name)
+_LAYER_KEY = re.compile(r"^lstm\.(weight_ih|weight_hh|bias_ih|bias_hh)_l(0|[1-9]\d*)$")
 _FIXED_KEYS = ("embedding.weight", "head.weight", "head.bias", "meta")
 
 # ---- checking and building ------------------------------------------------------------------

@@ -25,6 +25,8 @@ def good_arrays():
     (lambda a: a.update({"embedding.weight": np.zeros((7, 2))}), "'embedding.weight': shape"),
     (lambda a: a.update({"surprise": np.zeros(2)}), "'surprise': not a pysim model array"),
     (lambda a: a.update({"lstm.weight_ih_l0_reverse": np.zeros(2)}), "bidirectional"),
+    (lambda a: a.update({"lstm.bias_hh_l00": a.pop("lstm.bias_hh_l0")}),  # the fuzzer's find
+     "'lstm.bias_hh_l00': not a pysim model array"),
     (lambda a: a.update({"lstm.weight_ih_l3": np.zeros((16, 4))}), "'lstm.weight_ih_l2': missing"),
     (lambda a: a["lstm.bias_ih_l1"].__setitem__(3, np.nan), "'lstm.bias_ih_l1': contains NaN"),
     (lambda a: a.update({"head.weight": np.ones((3, 4), dtype=np.int64)}), "'head.weight': dtype int64"),
