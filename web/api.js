@@ -7,9 +7,10 @@ import { model } from "./views.js";
 import { afterPaint } from "./util.js";
 
 /** The API over controller `ctl`; `drawn`: the views near the viewport are on screen;
- *  `featured`: every feature is installed; `everything()`: builds every view now, those the
- *  reader has not come near too (web/pieces.js), and resolves once all are on screen. */
-export function makeApi(ctl, drawn, featured, everything) {
+ *  `settled()`: Python is up, every feature installed, the link's state restored and its text
+ *  shown; `everything()`: builds every view now, those the reader has not come near too
+ *  (web/pieces.js), and resolves once all are on screen. */
+export function makeApi(ctl, drawn, settled, everything) {
   const api = {
     // drawn: every view is on screen. A getter: reading it builds the views the reader has not
     // come near yet (web/pieces.js builds the others only when they near the viewport)
@@ -22,9 +23,7 @@ export function makeApi(ctl, drawn, featured, everything) {
     // await pysim.drawn.
     get ready() {
       ctl.startPython();
-      // ctl.opened: the link's own text (its words shown pending at first) is traced too
-      return Promise.all([ctl.ready, featured, everything()]).then(() => api.restored && api.restored())
-        .then(() => ctl.opened).then(() => undefined);
+      return Promise.all([settled(), everything()]).then(() => undefined);
     },
     start: () => api.ready, // start Python now, whatever the page's policy; resolves as pysim.ready
     setText: async (text) => { await drawn; return ctl.setText(text); },

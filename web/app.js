@@ -163,7 +163,11 @@ const featured = decodedPanels.then(async () => {
 for (const p of [drawn, featured, drawn.then(() => pieces.shown), featured.then(() => panels.shown)]) {
   p.catch((err) => showError(t("msg.draw_failed", { reason: err.message }), () => location.reload()));
 }
-window.pysim = makeApi(ctl, drawn, featured, everything);
+/** Python is up, every feature is installed, the state from the URL is restored and the link's own
+ *  text (its words shown pending at first) is traced: pysim.ready, less the views not yet seen. */
+const settled = () => ctl.ready.then(() => featured)
+  .then(() => window.pysim.restored && window.pysim.restored()).then(() => ctl.opened);
+window.pysim = makeApi(ctl, drawn, settled, everything);
 
 // ---- offline: a service worker (sw.js) keeps this build for repeat visits and offline use ----
 // Registered once Python is ready, so that a first visit loads every file once (see sw.js), and
@@ -175,10 +179,8 @@ function keepOffline() {
     sw.addEventListener("controllerchange", () =>
       showMessage(t("msg.new_version")), { once: true });
   }
-  // once Python is up, the features are installed and the link's state is restored and shown
-  // (as pysim.ready, which is not read here: it would build the views the reader has not seen)
-  ctl.ready.then(() => featured).then(() => window.pysim.restored && window.pysim.restored())
-    .then(() => ctl.opened)
+  // once settled (not pysim.ready, which would build the views the reader has not seen)
+  settled()
     .then(() => sw.register(new URL("sw.js", import.meta.url)))
     .catch(() => {}); // without it, only repeat visits from the cache and offline use are lost
 }

@@ -95,7 +95,7 @@ export async function embedPieces(item, target, split,
   const sight = new Promise((resolve) => { sightDone = resolve; });
   const done = (async () => {
     await observed;
-    for (let left = order.length; left > 0; left -= 1) {
+    while (order.length) {
       let k;
       while ((k = order.find((j) => wanted.has(j))) === undefined) {
         sightDone(); // nothing near the viewport is left to build

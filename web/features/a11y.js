@@ -195,21 +195,20 @@ export function install({ ctl, m, tabs, afterPaint, pieceBuilt, panelsShown }) {
   if (meta) meta.content = t("a11y.description");
   // BokehJS builds a plot's toolbar once the plot is laid out (a tab's: once it opens; a piece of
   // the views: once the reader comes near it): sweep now and once the next frames are painted
+  // (`root`: where tab stops are taken out; walking every element of every view of the page takes
+  // ~30-80 ms here, so a piece of the views built later is walked alone)
   const watch = handOver(m);
-  const sweep = () => {
+  const sweep = (root = document) => {
     const views = viewIndex();
-    nameHandles(m, views); nameSpinners(views); untab(); watch(views);
+    nameHandles(m, views); nameSpinners(views); untab(root); watch(views);
   };
-  const soon = () => afterPaint().then(sweep).then(afterPaint).then(sweep);
+  const soon = (root) => afterPaint().then(() => sweep(root)).then(afterPaint)
+    .then(() => sweep(root));
   sweep();
   soon();
-  // a piece of the views built later (web/pieces.js): a figure, only its own elements (a sweep of
-  // the whole page walks every element of every view, ~30-80 ms here); a row of controls (its
-  // sliders' handles are named), the whole page
-  const untabPiece = (piece) => { const v = viewOf(piece); if (v) untab(v.shadow_el); };
-  pieceBuilt.addEventListener("built", ({ detail: piece }) => ("toolbar" in piece
-    ? afterPaint().then(() => untabPiece(piece)).then(afterPaint).then(() => untabPiece(piece))
-    : soon()));
+  // a piece of the views built later (web/pieces.js; a root of the document: index.get)
+  pieceBuilt.addEventListener("built", ({ detail: piece }) =>
+    soon(window.Bokeh.index.get(piece).shadow_el));
   // the tabs' views: built once the reader comes near them (app.js)
   panelsShown.then(() => { if (tabs.tabs) tabList(tabs.tabs, soon); soon(); });
   announcer(ctl);
