@@ -69,15 +69,17 @@ def new_context(browser):
 
 
 @contextlib.contextmanager
-def fresh_profile(pw, tmp: Path):
+def fresh_profile(pw, tmp: Path, probe: bool = True, viewport: dict = VIEWPORT):
     """A new browser on a new, empty profile (user data dir): nothing cached, and, unlike an
-    incognito context, a disk cache and code cache as a real visitor has (for repeat visits)."""
+    incognito context, a disk cache and code cache as a real visitor has (for repeat visits).
+    `probe`: pages/probe.js injected (it reads pysim.ready, which builds every view)."""
     user_dir = Path(tempfile.mkdtemp(prefix="profile-", dir=tmp))
     ctx = pw.chromium.launch_persistent_context(str(user_dir), executable_path=CHROMIUM,
-                                                args=CHROMIUM_ARGS, viewport=VIEWPORT)
+                                                args=CHROMIUM_ARGS, viewport=viewport)
     try:
         ctx.set_default_timeout(TIMEOUT_MS)
-        ctx.add_init_script(path=str(PROBE))
+        if probe:
+            ctx.add_init_script(path=str(PROBE))
         yield ctx, (ctx.pages[0] if ctx.pages else ctx.new_page())
     finally:
         ctx.close()

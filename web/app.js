@@ -134,6 +134,9 @@ const drawn = (async () => {
   await pieces.sight;
   return views;
 })();
+// Python boots once the views in sight are built (or could not be): until then its worker only
+// downloads (bridge.js go(), worker.js: the boot's CPU made these builds twice as slow)
+drawn.then(() => ctl.bridge.go(), () => ctl.bridge.go());
 let panels = null; // web/pieces.js embedWhenNear: the tabs' document
 /** Every piece of the views built now, those not yet seen too, and the tabs (pysim.drawn and
  *  pysim.ready). */

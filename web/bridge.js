@@ -6,12 +6,15 @@
 // need(reason) and any request ask for it through handlers.need(reason) (the controller starts
 // it or asks the reader), and requests wait for the worker. `ready` resolves once Python is
 // ready and never starts anything itself.
+// A started worker downloads Python at once but boots it only once this page calls go() (app.js:
+// once its views in sight are built): the boot would take the CPU they are built with (worker.js).
+// With `&python=now` (start.js launch.bootAtOnce) it boots at once.
 // A crash (the worker's `error` event, or its "fatal" message while booting) rejects every
 // pending request with `fatal: true`; restart() starts a new worker.
 
 import { t } from "./i18n.js";
 import { pythonMessage } from "./pymsg.js";
-import { makeWorker, takeWorker } from "./start.js";
+import { launch, makeWorker, takeWorker } from "./start.js";
 
 // what a request needs Python for, by method (the reader is told, web/lazy.js)
 const REASONS = { trace: "typing", set_preset: "model", load_model: "file", restore_model: "model",
@@ -28,6 +31,8 @@ export class Bridge {
     this.started = false;
     this.restarts = 0;
     this.waiting = []; // requests made before the worker exists: sent once it does
+    this.going = new Promise((resolve) => { this.go = resolve; }); // go(): Python may boot
+    if (launch.bootAtOnce) this.go();
     this.newReady();
     const early = takeWorker(); // the worker start.js started while parsing, if it did
     if (early) this.start(early);
@@ -55,6 +60,8 @@ export class Bridge {
       this.crash(t("msg.worker_stopped", { reason: ev.message || t("msg.worker_missing") }));
     };
     if (this.kind === "shared") this.port.start();
+    const port = this.port; // (this worker's: a restart makes another, which is told too)
+    this.going.then(() => port.postMessage({ cmd: "go" }));
     for (const ev of early ? early.early : []) {
       if (this.failed) break;
       if (ev.type === "error") this.worker.onerror(ev);

@@ -1,7 +1,9 @@
 // When and where pysim's Python starts. index.html runs this small module `async`, while the page
 // is still being parsed, so that a page that wants Python at once starts its worker (web/worker.js)
 // ~0.3 s before app.js and its modules have loaded; app.js takes the worker over with everything
-// it has said (takeWorker), or starts it later (makeWorker).
+// it has said (takeWorker), or starts it later (makeWorker). A started worker downloads at once
+// and boots once the page's views in sight are built (web/bridge.js go()); with `&python=now` in
+// the URL (test authors), at once (`launch.bootAtOnce`).
 //
 // The start policy (launch), from the URL and the connection:
 //   "now"   start at once: the full page, or any page with `&python=now` (test authors)
@@ -31,6 +33,7 @@ const wantShared = params.get("worker") === "shared"
 
 export const launch = {
   mode: choose(),
+  bootAtOnce: params.get("python") === "now",
   shared: wantShared && typeof SharedWorker === "function",
   net: navigator.connection ? { saveData: Boolean(navigator.connection.saveData),
                                 effectiveType: navigator.connection.effectiveType || "" } : null,

@@ -7,7 +7,8 @@
 // booting (the one a memory snapshot keeps), every later one gets a new Session. A page that
 // closes ({cmd: "close"}, sent on pagehide) drops its Session; the others keep running.
 //
-// Messages in:  {id, cmd: "call", method, args}: calls this page's Session().method(*args)
+// Messages in:  {cmd: "go"}: Python may take the CPU now (see "When it boots" below)
+//               {id, cmd: "call", method, args}: calls this page's Session().method(*args)
 //               {id, cmd: "memory"}: {wasm: wasm heap bytes, objects: live Python objects}
 //               {cmd: "close"}: this page is gone (a shared worker only)
 // Messages out: {type: "progress", loaded, total, file} while loading (to every page),
@@ -17,6 +18,14 @@
 //               shared worker by another name, web/start.js),
 //               {id, ok: true, result} | {id, ok: false, error, user} per request.
 // With "?floor" in its URL it only boots Pyodide + numpy (the benchmark floor) and says ready.
+//
+// When it boots: its downloads start at once, but the work that takes the CPU (Pyodide's wasm
+// compiled, ~2.5 s of CPU on V8's background threads here; then installing or restoring) waits
+// for a page's {cmd: "go"}: web/bridge.js sends it once the page's views in sight are built. On
+// this project's 2-CPU machine the two together made BokehJS's builds twice as slow (cold ?embed
+// at 1350 px, blocking time until Python was ready: 1.10 s with both at once, 0.17 s with the
+// boot after the views, Python ready no later; the page: 1.21 s -> 0.23 s, ready +2%). The
+// floor ("?floor") boots at once.
 //
 // Two ways to boot (`boot` in the ready message):
 // - "fresh": Pyodide boots, installs the numpy and pysim wheels, imports pysim.api. Right after
@@ -33,12 +42,13 @@
 // dist/worker.js (Pyodide's own files stay apart: boot.js imports them by URL).
 import { boot } from "./worker/boot.js";
 import { errorText, fromPython, toJs } from "./worker/convert.js";
-import { phase, phases, t0 } from "./worker/env.js";
+import { FLOOR, phase, phases, t0 } from "./worker/env.js";
 import { fatal, progress, setBooted } from "./worker/fetch.js";
 import { SHARED, WORKER_ID, connect, disconnect, ports } from "./worker/ports.js";
 
 // ---- pages and their Sessions -------------------------------------------------------------
-const booting = boot();
+let go = null;
+const booting = boot(FLOOR ? Promise.resolve() : new Promise((resolve) => { go = resolve; }));
 const sessions = new Map(); // port -> its pysim.api.Session (a PyProxy)
 let booted = null; // {pyodide, session, boot} once Python is up
 let firstTaken = false;
@@ -90,6 +100,7 @@ function closePage(port) {
 async function answer(port, data) {
   const { id, cmd } = data;
   if (cmd === "close") return closePage(port);
+  if (cmd === "go") return go && go(); // (the first page's go: a shared Python boots once)
   let pyodide;
   try {
     ({ pyodide } = await booting);

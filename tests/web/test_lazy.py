@@ -4,6 +4,9 @@
   fetch Python (no request for pyodide/ or worker.js reaches the server) until it is scrolled into
   view; then Python starts and traces as native pysim does.
 - `&python=now` starts it at once; a touch (pointerdown) starts it; awaiting `pysim.ready` starts it.
+- A started Python downloads at once but boots (compiles its wasm) only once the page's views in
+  sight are built (web/bridge.js go()): with BokehJS held back, the wasm is fetched and Python is
+  not ready after longer than a boot takes; let through, Python boots and traces as native pysim.
 - A phone visit with Save-Data (navigator.connection overridden before the page runs): the
   article's two sentences are shown and stepped with no Python fetched at all (the second one's
   trace was prepared by build.py), and typing shows the prompt with Python's size; its button
@@ -105,6 +108,26 @@ def test_embed_starts_when_touched_or_asked(fresh, srv):
     fresh.wait_for_function("window.pysim")
     assert fresh.evaluate("window.pysim.python().mode || window.pysim.python().boot") in ("now", "fresh")
     assert fresh.evaluate("window.pysim.python().started !== false")
+
+
+def test_python_downloads_at_once_and_boots_once_the_views_in_sight_are_built(fresh, srv):
+    held, let_through = [], []
+    fresh.route("**/bokeh/*.js", lambda route: route.continue_() if let_through else held.append(route))
+    since = len(srv.log)
+    fresh.goto(srv.url)  # the full page: Python starts at once
+    fresh.wait_for_function("window.pysim && window.pysim.python().started !== false")
+    for _ in range(200):  # its downloads start at once
+        if "/pyodide/pyodide.asm.wasm" in python_requests(srv, since):
+            break
+        fresh.wait_for_timeout(50)
+    assert "/pyodide/pyodide.asm.wasm" in python_requests(srv, since)
+    fresh.wait_for_timeout(8000)  # a boot takes ~4 s here: it has not begun
+    assert held and fresh.evaluate("window.pysim.state().ready") is False
+    let_through.append(True)
+    for route in held:
+        route.continue_()
+    fresh.wait_for_function("window.pysim.state().ready", timeout=120_000)
+    assert_native(fresh.evaluate("window.pysim.state()"), ARTICLE[0])
 
 
 def test_save_data_phone_steps_the_article_without_python_then_asks(fresh, srv, site):

@@ -1,5 +1,6 @@
-// Booting Python: boot() starts every download at once and resolves with {pyodide, session,
-// boot: "fresh" | "snapshot", afterReady}. A fresh boot loads Pyodide, installs the numpy and
+// Booting Python: boot(go) starts every download at once, and the work that takes the CPU
+// (compiling Pyodide's wasm, restoring or installing, importing) once `go` resolves (the page
+// says when: worker.js); it resolves with {pyodide, session, boot: "fresh" | "snapshot", afterReady}. A fresh boot loads Pyodide, installs the numpy and
 // pysim wheels and imports pysim.api (recording what a snapshot needs); a snapshot boot restores
 // the memory snapshot of the same build (snapshot.js), with site-packages unpacked from the same
 // wheels (unzip.js). Any failure of a snapshot boot falls back to a fresh one.
@@ -13,7 +14,7 @@ import { unzip } from "./unzip.js";
 // bundles this module into dist/worker.js, and Pyodide's loader stays the official file
 let loadPyodide = null;
 
-export async function boot() {
+export async function boot(go) {
   // everything that does not depend on anything else starts at once
   const loader = import(PYODIDE + "pyodide.mjs").then((m) => { loadPyodide = m.loadPyodide; });
   const asmjs = import(PYODIDE + "pyodide.asm.js").then(() => { // loadPyodide skips its own import
@@ -33,6 +34,8 @@ export async function boot() {
   const bytes = await manifest;
   progress.total = bytes ? expectedBytes(JSON.parse(new TextDecoder().decode(bytes))) : 0;
   const saved = await stored;
+  await go;
+  phase("go");
   if (saved && saved.build === await build) {
     try {
       return { ...await restore(saved, await lock, scripts), boot: "snapshot" };
