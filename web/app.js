@@ -135,8 +135,12 @@ const drawn = (async () => {
   return views;
 })();
 // Python boots once the views in sight are built (or could not be): until then its worker only
-// downloads (bridge.js go(), worker.js: the boot's CPU made these builds twice as slow)
+// downloads (bridge.js go(), worker.js: the boot's CPU made these builds twice as slow). A page
+// in a background tab builds nothing until it is shown (no frames): its Python boots at once.
 drawn.then(() => ctl.bridge.go(), () => ctl.bridge.go());
+const goIfHidden = () => { if (document.hidden) ctl.bridge.go(); };
+goIfHidden();
+document.addEventListener("visibilitychange", goIfHidden);
 let panels = null; // web/pieces.js embedWhenNear: the tabs' document
 /** Every piece of the views built now, those not yet seen too, and the tabs (pysim.drawn and
  *  pysim.ready). */
