@@ -22,10 +22,10 @@
 // When it boots: its downloads start at once, but the work that takes the CPU (Pyodide's wasm
 // compiled, ~2.5 s of CPU on V8's background threads here; then installing or restoring) waits
 // for a page's {cmd: "go"}: web/bridge.js sends it once the page's views in sight are built. On
-// this project's 2-CPU machine the two together made BokehJS's builds twice as slow (cold ?embed
-// at 1350 px, blocking time until Python was ready: 1.10 s with both at once, 0.17 s with the
-// boot after the views, Python ready no later; the page: 1.21 s -> 0.23 s, ready +2%). The
-// floor ("?floor") boots at once.
+// this project's 2-CPU machine the two together made BokehJS's builds twice as slow: blocking
+// time until Python was ready, cold, `benchmarks/ab.py`, 6 runs: ?embed 703 ms with both at once
+// (`&python=now`, which still boots at once), 260 ms with the boot after the views; the page
+// 651 -> 211 ms; Python ready ~0.1 s later. The floor ("?floor") boots at once.
 //
 // Two ways to boot (`boot` in the ready message):
 // - "fresh": Pyodide boots, installs the numpy and pysim wheels, imports pysim.api. Right after
