@@ -13,7 +13,8 @@ nothing cached, no memory snapshot), the modes interleaved (their order turns ev
   page, shared          the full page with `?worker=shared` (the question: should the full page
                         use the shared worker too? these two rows decide)
 Per mode: the seconds from navigation until the last embed (or the page) says Python is ready
-(`pysim.state().ready`, polled every 50 ms), and the browser's memory then: the proportional set
+(`pysim.state().ready`, polled every 50 ms; nothing else of the page is read, as a reader reads
+nothing), and the browser's memory then: the proportional set
 size (PSS: shared pages split between processes) of every Chromium process of this browser,
 summed, in total and above the same browser showing a blank page just before.
 run.py runs it as the phase "embeds" (raw["embeds"]); the medians go in its report.
@@ -69,7 +70,9 @@ def browser_pss() -> int:
 
 def measure(pw, tmp: Path, url: str, mode: str) -> dict:
     path, n = MODES[mode]
-    with br.fresh_profile(pw, tmp) as (ctx, page):
+    # no probe: it reads pysim.ready, which builds every view and tab of each embed; a reader's
+    # embeds build the views in sight (runs before 2026-11-30 had the probe: 1.38-1.49x)
+    with br.fresh_profile(pw, tmp, probe=False) as (ctx, page):
         ctx.set_default_timeout(br.TIMEOUT_MS)
         page.set_viewport_size({"width": 1000, "height": 2200})  # every embed in view
         page.goto("about:blank")
