@@ -165,6 +165,9 @@ def test_views_shows_what_it_names_and_nothing_else(browser, server, views, show
     assert {k for k, v in visible.items() if v} == shown
     # the parts it leaves out are never built: their BokehJS views cost it nothing
     assert set(page.evaluate(BUILT, PARTS)) - {"panels"} == shown - {"panels"}
+    # once what it shows is built, its pictures go (nothing read: as a reader's embed)
+    page.wait_for_function("performance.getEntriesByName('pysim:drawn').length > 0")
+    assert page.locator("#pysim-preview").count() == 0
     if views == "f":  # one heatmap alone takes the whole width
         width = page.evaluate("Bokeh.index.get_one(window.pysim.model('fig_f')).el.getBoundingClientRect().width")
         assert width > 600
