@@ -20,18 +20,15 @@ export const nextTask = () => (globalThis.scheduler && scheduler.yield
 
 const box = (cls) => Object.assign(document.createElement("div"), { className: cls });
 
-/** The root's pieces in the order they are built, their elements, inside `host`, and whether
- *  the page shows each (an embed's &views= hides the others: web/viewset.js, fixed for the
- *  page's life). */
+/** The root's pieces in the order they are built, and their elements, inside `host`. */
 function takeApart(root, split, host) {
-  const pieces = [], els = [], shown = [];
+  const pieces = [], els = [];
   const column = box("pysim-column");
   host.append(column);
   for (const child of root.children) {
     if (!split.includes(child.name)) {
       pieces.push(child);
       els.push(column.appendChild(box("pysim-piece")));
-      shown.push(child.visible);
       continue;
     }
     const row = column.appendChild(box("pysim-row"));
@@ -41,7 +38,6 @@ function takeApart(root, split, host) {
       el.style.flex = (item.styles && item.styles.flex) || "1 1 auto";
       pieces.push(item);
       els.push(el);
-      shown.push(child.visible && item.visible);
     }
   }
   // a piece the page hides (an embed's &views=) takes no room in its row
@@ -50,7 +46,7 @@ function takeApart(root, split, host) {
     show();
     piece.property("visible").change.connect(show);
   });
-  return { pieces, els, shown };
+  return { pieces, els };
 }
 
 /** Build `item` (a json_item whose root is a Column) into element `target`, piece by piece.
@@ -75,15 +71,17 @@ export async function embedPieces(item, target, split,
   decoded(doc);
   await nextTask();
   const root = doc.roots()[0];
-  const { pieces, els, shown } = takeApart(root, split, document.getElementById(target));
+  const { pieces, els } = takeApart(root, split, document.getElementById(target));
   doc.remove_root(root);
   // the element of each root by its index among the document's roots (added in build order)
   const byRoot = [];
   await add_document_standalone(doc, document.getElementById(target), byRoot);
   pieces.forEach((piece, k) => { els[k].style.minHeight = `${room(piece)}px`; });
   const rank = (piece) => (first.includes(piece.name) ? first.indexOf(piece.name) : first.length);
-  // the pieces to build, in order: those the page shows (`done` does not wait for the others)
-  const order = pieces.map((piece, k) => [rank(piece), k]).filter(([, k]) => shown[k])
+  // the pieces to build, in order: those the page shows (an embed's &views= hides the others,
+  // or their row, for the page's life: web/viewset.js); `done` does not wait for the others
+  const order = pieces.map((piece, k) => [rank(piece), k])
+    .filter(([, k]) => !els[k].closest("[hidden]"))
     .sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, k]) => k);
   // which pieces are wanted: those near the viewport (`first` first), every one once all() is
   // called (a piece the page hides is near nothing: an embed's &views= builds only what it shows)

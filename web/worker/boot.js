@@ -1,9 +1,10 @@
 // Booting Python: boot(go) starts every download at once, and the work that takes the CPU
 // (compiling Pyodide's wasm, restoring or installing, importing) once `go` resolves (the page
-// says when: worker.js); it resolves with {pyodide, session, boot: "fresh" | "snapshot", afterReady}. A fresh boot loads Pyodide, installs the numpy and
-// pysim wheels and imports pysim.api (recording what a snapshot needs); a snapshot boot restores
-// the memory snapshot of the same build (snapshot.js), with site-packages unpacked from the same
-// wheels (unzip.js). Any failure of a snapshot boot falls back to a fresh one.
+// says when: worker.js); it resolves with {pyodide, session, boot: "fresh" | "snapshot",
+// afterReady}. A fresh boot loads Pyodide, installs the numpy and pysim wheels and imports
+// pysim.api (recording what a snapshot needs); a snapshot boot restores the memory snapshot of
+// the same build (snapshot.js), with site-packages unpacked from the same wheels (unzip.js).
+// Any failure of a snapshot boot falls back to a fresh one.
 
 import { FLOOR, PACKAGES, PYODIDE, base, hex, phase, sri } from "./env.js";
 import { early, prefetch, progress, realFetch } from "./fetch.js";
