@@ -168,6 +168,8 @@ def test_views_shows_what_it_names_and_nothing_else(browser, server, views, show
     # once what it shows is built, its pictures go (nothing read: as a reader's embed)
     page.wait_for_function("performance.getEntriesByName('pysim:drawn').length > 0")
     assert page.locator("#pysim-preview").count() == 0
+    page.evaluate("window.pysim.drawn")  # (which builds every view the embed shows, no other)
+    assert set(page.evaluate(BUILT, PARTS)) - {"panels"} == shown - {"panels"}
     if views == "f":  # one heatmap alone takes the whole width
         width = page.evaluate("Bokeh.index.get_one(window.pysim.model('fig_f')).el.getBoundingClientRect().width")
         assert width > 600

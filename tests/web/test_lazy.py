@@ -7,7 +7,8 @@
 - A started Python downloads at once but boots (compiles its wasm) only once the page's views in
   sight are built (web/bridge.js go()): with BokehJS held back, the wasm is fetched and Python is
   not ready after longer than a boot takes; let through, Python boots and traces as native pysim.
-  A page in a background tab (document.hidden) builds nothing: its Python boots at once.
+  `&python=now` and a page in a background tab (document.hidden, which builds nothing) boot it
+  at once, BokehJS held back.
 - A phone visit with Save-Data (navigator.connection overridden before the page runs): the
   article's two sentences are shown and stepped with no Python fetched at all (the second one's
   trace was prepared by build.py), and typing shows the prompt with Python's size; its button
@@ -129,6 +130,14 @@ def test_python_downloads_at_once_and_boots_once_the_views_in_sight_are_built(fr
         route.continue_()
     fresh.wait_for_function("window.pysim.state().ready", timeout=120_000)
     assert_native(fresh.evaluate("window.pysim.state()"), ARTICLE[0])
+
+
+def test_python_now_boots_at_once(fresh, srv):
+    held = []
+    fresh.route("**/bokeh/*.js", lambda route: held.append(route))  # no views: not even in sight
+    fresh.goto(srv.url + "?python=now")
+    fresh.wait_for_function("window.pysim && window.pysim.state().ready", timeout=120_000)
+    assert held and fresh.evaluate("performance.getEntriesByName('pysim:answers').length") == 0
 
 
 def test_a_page_in_a_background_tab_boots_python_at_once(fresh, srv):
